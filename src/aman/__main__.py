@@ -1,0 +1,5 @@
+"""`python -m aman` runs the CLI."""
+
+from aman.cli import main
+
+main()

@@ -1,0 +1,7 @@
+"""Imports every slice's tables so that `Base.metadata` is complete (Alembic, tests)."""
+
+from aman.auth import models as auth_models
+from aman.db import Base
+from aman.registry import models as registry_models
+
+__all__ = ["Base", "auth_models", "registry_models"]

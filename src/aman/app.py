@@ -1,0 +1,66 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from aman import __version__, problems
+from aman.auth.api import router as auth_router
+from aman.db import make_engine, make_sessionmaker
+from aman.middleware import RequestContext
+from aman.migrate import current_revision, head_revision
+from aman.registry.api import router as registry_router
+from aman.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.ensure_data_dir()
+    app = FastAPI(
+        title="Aman",
+        version=__version__,
+        description="Frameworks, assessments, automated evidence, threat intelligence and "
+        "training for a federation of national CERTs.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    engine = make_engine(settings.sqlalchemy_url, pool_pre_ping=True)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    problems.install(app)
+    app.add_middleware(RequestContext, max_body=settings.max_upload_bytes)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(registry_router, prefix=API_PREFIX)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], response_model=None)
+    def readyz(request: Request) -> Any:
+        """Readiness: the database answers and its schema is at the code's migration head."""
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            current = current_revision(engine)
+        except Exception as exc:  # any driver error means "not ready"
+            return JSONResponse(
+                {"status": "unavailable", "database": type(exc).__name__}, status_code=503
+            )
+        head = head_revision()
+        if current != head:
+            return JSONResponse(
+                {"status": "migrating", "current": current, "head": head}, status_code=503
+            )
+        return {"status": "ready", "revision": current}
+
+    return app

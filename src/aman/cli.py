@@ -1,0 +1,110 @@
+"""The `aman` command: one Typer root, one sub-app per slice."""
+
+from __future__ import annotations
+
+import typer
+
+from aman.auth.cli import audit_app, tokens_app, users_app
+from aman.cli_support import console, handle_errors
+from aman.migrate import current_revision, downgrade, head_revision, upgrade_engine_url
+from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
+from aman.settings import get_settings
+
+app = typer.Typer(
+    help="Aman: frameworks, assessments, evidence and intelligence for a "
+    "federation of national CERTs.",
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help="Database schema", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+app.add_typer(members_app, name="members")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(contacts_app, name="contacts")
+app.add_typer(wg_app, name="wg")
+app.add_typer(countries_app, name="countries")
+
+
+def migrate_database() -> None:
+    settings = get_settings()
+    settings.ensure_data_dir()
+    upgrade_engine_url(settings.sqlalchemy_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations (and load reference data such as countries)."""
+    migrate_database()
+    console.print(f"database at {head_revision()}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: str = typer.Argument(..., help="Target revision, e.g. -1 or base"),
+) -> None:
+    downgrade(get_settings().sqlalchemy_url, revision)
+    console.print(f"downgraded to {revision}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    from aman.db import make_engine
+
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        console.print(f"current {current_revision(engine)}, head {head_revision()}")
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def serve(
+    host: str | None = None,
+    port: int | None = None,
+    reload: bool = typer.Option(False, help="Reload on code changes (development)"),
+) -> None:
+    """Apply migrations, then serve the web UI and API."""
+    import uvicorn
+
+    settings = get_settings()
+    migrate_database()
+    console.print(
+        f"Aman on http://{host or settings.host}:{port or settings.port}  (API docs at /api/docs)"
+    )
+    uvicorn.run(
+        "aman.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        proxy_headers=settings.trust_proxy_headers,
+    )
+
+
+@app.command()
+@handle_errors
+def demo(
+    serve_after: bool = typer.Option(
+        True, "--serve/--no-serve", help="Serve after loading the demo data"
+    ),
+) -> None:
+    """Load the demo federation (idempotent) and print the demo logins."""
+    from aman.demo import load_demo
+
+    migrate_database()
+    credentials = load_demo(get_settings())
+    console.print("[bold]Demo logins[/bold] (POST /api/v1/auth/token, or Authorize in /api/docs):")
+    for c in credentials:
+        console.print(
+            f"  {c.role:<17} {c.email:<26} {c.password}   ({c.scope})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if serve_after:
+        serve(None, None, False)
+
+
+def main() -> None:
+    app()

@@ -2,6 +2,7 @@
 
 from aman.auth import models as auth_models
 from aman.db import Base
+from aman.frameworks import models as framework_models
 from aman.registry import models as registry_models
 
-__all__ = ["Base", "auth_models", "registry_models"]
+__all__ = ["Base", "auth_models", "framework_models", "registry_models"]

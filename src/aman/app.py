@@ -11,6 +11,7 @@ from sqlalchemy import text
 from aman import __version__, problems
 from aman.auth.api import router as auth_router
 from aman.db import make_engine, make_sessionmaker
+from aman.frameworks.api import router as frameworks_router
 from aman.middleware import RequestContext
 from aman.migrate import current_revision, head_revision
 from aman.registry.api import router as registry_router
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContext, max_body=settings.max_upload_bytes)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(registry_router, prefix=API_PREFIX)
+    app.include_router(frameworks_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

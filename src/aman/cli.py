@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from aman.auth.cli import audit_app, tokens_app, users_app
-from aman.cli_support import console, handle_errors
+from aman.cli_support import console, db, handle_errors, operator
+from aman.frameworks.cli import app as frameworks_app
 from aman.migrate import current_revision, downgrade, head_revision, upgrade_engine_url
 from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
 from aman.settings import get_settings
@@ -25,12 +26,19 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(wg_app, name="wg")
 app.add_typer(countries_app, name="countries")
+app.add_typer(frameworks_app, name="frameworks")
 
 
 def migrate_database() -> None:
+    """Apply migrations, then load reference data: countries and the shipped framework packs."""
+    from aman.frameworks.service import sync_shipped
+
     settings = get_settings()
     settings.ensure_data_dir()
     upgrade_engine_url(settings.sqlalchemy_url)
+    with db() as session:
+        for outcome in sync_shipped(session, operator(), settings.data_dir / "cache" / "packs"):
+            console.print(f"loaded pack {outcome.pack.pack_id}@{outcome.pack.version}")
 
 
 @db_app.command("upgrade")

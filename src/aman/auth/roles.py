@@ -15,11 +15,19 @@ REGISTRY_WRITE = "registry.write"
 MEMBERS_MANAGE = "members.manage"  # create/alter member bodies themselves: the federation's call
 USERS_MANAGE = "users.manage"
 AUDIT_READ = "audit.read"
+FRAMEWORKS_PUBLISH = "frameworks.publish"  # import and publish framework packs
 
 _READ = {REGISTRY_READ}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     FEDERATION_ADMIN: frozenset(
-        {REGISTRY_READ, REGISTRY_WRITE, MEMBERS_MANAGE, USERS_MANAGE, AUDIT_READ}
+        {
+            REGISTRY_READ,
+            REGISTRY_WRITE,
+            MEMBERS_MANAGE,
+            USERS_MANAGE,
+            AUDIT_READ,
+            FRAMEWORKS_PUBLISH,
+        }
     ),
     MEMBER_ADMIN: frozenset({REGISTRY_READ, REGISTRY_WRITE, USERS_MANAGE, AUDIT_READ}),
     ANALYST: frozenset(_READ),

@@ -13,7 +13,7 @@ from aman.auth.api import router as auth_router
 from aman.db import make_engine, make_sessionmaker
 from aman.frameworks.api import router as frameworks_router
 from aman.middleware import RequestContext
-from aman.migrate import current_revision, head_revision
+from aman.migrate import current_revisions, head_revisions
 from aman.registry.api import router as registry_router
 from aman.settings import Settings, get_settings
 
@@ -53,16 +53,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-            current = current_revision(engine)
+            current = current_revisions(engine)
         except Exception as exc:  # any driver error means "not ready"
             return JSONResponse(
                 {"status": "unavailable", "database": type(exc).__name__}, status_code=503
             )
-        head = head_revision()
+        head = head_revisions()
         if current != head:
             return JSONResponse(
                 {"status": "migrating", "current": current, "head": head}, status_code=503
             )
-        return {"status": "ready", "revision": current}
+        return {"status": "ready", "revision": ",".join(current)}
 
     return app

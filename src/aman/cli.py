@@ -7,7 +7,7 @@ import typer
 from aman.auth.cli import audit_app, tokens_app, users_app
 from aman.cli_support import console, db, handle_errors, operator
 from aman.frameworks.cli import app as frameworks_app
-from aman.migrate import current_revision, downgrade, head_revision, upgrade_engine_url
+from aman.migrate import current_revisions, downgrade, head_revisions, upgrade_engine_url
 from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
 from aman.settings import get_settings
 
@@ -45,7 +45,7 @@ def migrate_database() -> None:
 def db_upgrade() -> None:
     """Apply all migrations (and load reference data such as countries)."""
     migrate_database()
-    console.print(f"database at {head_revision()}")
+    console.print(f"database at {', '.join(head_revisions())}")
 
 
 @db_app.command("downgrade")
@@ -62,7 +62,8 @@ def db_current() -> None:
 
     engine = make_engine(get_settings().sqlalchemy_url)
     try:
-        console.print(f"current {current_revision(engine)}, head {head_revision()}")
+        current = ", ".join(current_revisions(engine)) or "empty"
+        console.print(f"current {current}, head {', '.join(head_revisions())}")
     finally:
         engine.dispose()
 

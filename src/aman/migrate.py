@@ -22,7 +22,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
@@ -30,17 +30,18 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+def head_revisions() -> tuple[str, ...]:
+    """The heads of the migration graph (slices may branch; a merge revision joins them)."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()))
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> tuple[str, ...]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def is_at_head(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
+    return current_revisions(engine) == head_revisions()
 
 
 def upgrade_engine_url(url: str) -> None:

@@ -15,6 +15,7 @@ app = typer.Typer(
     help="Aman: frameworks, assessments, evidence and intelligence for a "
     "federation of national CERTs.",
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # never print local variables (secrets) on a crash
 )
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 app.add_typer(db_app, name="db")

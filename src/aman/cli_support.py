@@ -14,6 +14,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from aman.auth.permissions import Principal
@@ -61,6 +62,14 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except AmanError as exc:
             err_console.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(2) from None
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            err_console.print(
+                f"[red]database error:[/red] {detail} "
+                "(is the schema current? run `aman db upgrade`)",
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
 
     return wrapper
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import typer
@@ -47,18 +46,17 @@ def show(
     """A pack's metadata and the top of its requirement tree."""
     with db() as session:
         pack = service.get_pack(session, operator(), *service.parse_spec(spec))
-        rows = service.subtree(session, pack, None, depth)
+        nodes = service.subtree(session, pack, None, depth, lang)
         out = PackOut.of(pack, lang)
         if as_json:
             emit_one(out, True)
             return
         tree = Tree(f"[bold]{pack.pack_id}@{pack.version}[/bold] {out.title_translated}")
-        nodes: dict[uuid.UUID, Tree] = {}
-        for row in sorted(rows, key=lambda r: (r.depth, r.position)):
-            title, fallback = service.titles(row, lang)
-            label = f"{row.ref_id}  {title}{' [dim](en)[/dim]' if fallback else ''}"
-            parent = nodes.get(row.parent_id, tree) if row.parent_id else tree
-            nodes[row.id] = parent.add(label)
+        branches: dict[str, Tree] = {}
+        for node in nodes:  # in tree order: parents first
+            mark = " [dim](en)[/dim]" if node.fallback else ""
+            parent = branches.get(node.parent or "", tree)
+            branches[node.ref_id] = parent.add(f"{node.ref_id}  {node.title_translated}{mark}")
     console.print(tree)
     console.print(
         f"{out.requirement_count} requirements, {out.assessable_count} assessable; "

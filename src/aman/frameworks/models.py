@@ -63,6 +63,9 @@ class RequirementRow(UUIDPrimaryKey, Base):
     )
     position: Mapped[int] = mapped_column(Integer, doc="order in the pack file")
     depth: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(
+        String(400), doc="zero-padded positions root→node ('0003.0012'): subtrees by prefix"
+    )
     child_count: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(1000))
     description: Mapped[str | None] = mapped_column(Text)
@@ -84,6 +87,7 @@ class RequirementRow(UUIDPrimaryKey, Base):
     __table_args__ = (
         UniqueConstraint("pack_uuid", "ref_id"),
         Index("ix_requirements_tree", "pack_uuid", "parent_id", "position"),
+        Index("ix_requirements_path", "pack_uuid", "path"),
     )
 
 

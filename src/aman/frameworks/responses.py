@@ -111,6 +111,20 @@ class RequirementOut(BaseModel):
         )
 
 
+class TreeNodeOut(BaseModel):
+    """One node of the requirement tree (details: GET .../requirements/{ref_id})."""
+
+    ref_id: str
+    parent: str | None
+    depth: int
+    child_count: int
+    assessable: bool
+    importance: int
+    title: str
+    title_translated: str
+    fallback: bool
+
+
 class SearchHitOut(BaseModel):
     pack_id: str
     version: str

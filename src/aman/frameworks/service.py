@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 
 import orjson
 import yaml
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import func, insert, null, select
 from sqlalchemy.orm import Session
 
 from aman.auth import audit
@@ -55,19 +55,23 @@ def _community(principal: Principal) -> None:
 # --- import -----------------------------------------------------------------------------
 
 
-def _depths(pack: Pack) -> dict[str, int]:
+def _tree_paths(pack: Pack) -> dict[str, tuple[int, str]]:
+    """ref_id → (depth, path); the path joins zero-padded file positions from the root, so a
+    subtree is a prefix and sorting by path gives the tree in file order."""
     parents = {r.ref_id: r.parent for r in pack.requirements}
-    depths: dict[str, int] = {}
+    positions = {r.ref_id: i for i, r in enumerate(pack.requirements)}
+    found: dict[str, tuple[int, str]] = {}
     for ref in parents:
         chain: list[str] = []
         node: str | None = ref
-        while node is not None and node not in depths:
+        while node is not None and node not in found:
             chain.append(node)
             node = parents.get(node)
-        base = depths[node] + 1 if node is not None else 0
-        for offset, item in enumerate(reversed(chain)):
-            depths[item] = base + offset
-    return depths
+        depth, path = (found[node][0] + 1, found[node][1] + ".") if node is not None else (0, "")
+        for item in reversed(chain):
+            found[item] = (depth, f"{path}{positions[item]:05d}")
+            depth, path = depth + 1, found[item][1] + "."
+    return found
 
 
 def _search_text(requirement: Requirement) -> str:
@@ -80,7 +84,7 @@ def _search_text(requirement: Requirement) -> str:
 
 def _requirement_rows(pack: Pack, pack_uuid: uuid.UUID) -> list[dict[str, Any]]:
     ids = {r.ref_id: uuid.uuid4() for r in pack.requirements}
-    depths = _depths(pack)
+    paths = _tree_paths(pack)
     children: dict[str, int] = {}
     for r in pack.requirements:
         if r.parent:
@@ -92,7 +96,8 @@ def _requirement_rows(pack: Pack, pack_uuid: uuid.UUID) -> list[dict[str, Any]]:
             "ref_id": r.ref_id,
             "parent_id": ids[r.parent] if r.parent else None,
             "position": position,
-            "depth": depths[r.ref_id],
+            "depth": paths[r.ref_id][0],
+            "path": paths[r.ref_id][1],
             "child_count": children.get(r.ref_id, 0),
             "title": r.title,
             "description": r.description,
@@ -317,30 +322,64 @@ def children(session: Session, pack: PackVersion, parent_ref: str | None) -> lis
     return list(session.scalars(stmt.order_by(RequirementRow.position)))
 
 
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """A light row of the requirement tree: what a tree view needs, nothing more."""
+
+    ref_id: str
+    parent: str | None
+    depth: int
+    child_count: int
+    assessable: bool
+    importance: int
+    title: str
+    title_translated: str
+    fallback: bool
+
+
 def subtree(
-    session: Session, pack: PackVersion, root_ref: str | None, max_depth: int
-) -> list[RequirementRow]:
-    """Rows down to `max_depth` levels below `root_ref` (or the top), in one query."""
-    stmt: Select[RequirementRow] = select(RequirementRow).where(RequirementRow.pack_uuid == pack.id)
+    session: Session, pack: PackVersion, root_ref: str | None, max_depth: int, lang: str = "en"
+) -> list[TreeNode]:
+    """The nodes down to `max_depth` levels below `root_ref` (or the top), one indexed query."""
+    r = RequirementRow
+    # English needs no translations: skip reading and decoding that JSON column.
+    translations = r.translations if lang != "en" else null().label("translations")
+    stmt = select(
+        r.id,
+        r.parent_id,
+        r.ref_id,
+        r.depth,
+        r.child_count,
+        r.assessable,
+        r.importance,
+        r.title,
+        translations,
+    ).where(r.pack_uuid == pack.id)
+    refs: dict[uuid.UUID, str] = {}
     base_depth = -1
     if root_ref is not None:
-        base_depth = get_requirement(session, pack, root_ref).depth
-    rows = list(
-        session.scalars(
-            stmt.where(RequirementRow.depth <= base_depth + max_depth).order_by(
-                RequirementRow.position
+        root = get_requirement(session, pack, root_ref)
+        base_depth, refs[root.id] = root.depth, root.ref_id
+        stmt = stmt.where(r.path.startswith(root.path + "."))
+    rows = session.execute(stmt.where(r.depth <= base_depth + max_depth).order_by(r.path)).all()
+    refs.update((row.id, row.ref_id) for row in rows)
+    nodes = []
+    for row in rows:
+        translated = row.title if lang == "en" else (row.translations.get(lang) or {}).get("title")
+        nodes.append(
+            TreeNode(
+                ref_id=row.ref_id,
+                parent=refs.get(row.parent_id) if row.parent_id else None,
+                depth=row.depth,
+                child_count=row.child_count,
+                assessable=row.assessable,
+                importance=row.importance,
+                title=row.title,
+                title_translated=translated or row.title,
+                fallback=not translated,
             )
         )
-    )
-    if root_ref is None:
-        return rows
-    root = next(r for r in rows if r.ref_id == root_ref)
-    keep, wanted = [], {root.id}
-    for row in sorted(rows, key=lambda r: (r.depth, r.position)):
-        if row.parent_id in wanted:
-            wanted.add(row.id)
-            keep.append(row)
-    return sorted(keep, key=lambda r: r.position)
+    return nodes
 
 
 def get_requirement(session: Session, pack: PackVersion, ref_id: str) -> RequirementRow:

@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.Uuid(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("depth", sa.Integer(), nullable=False),
+        sa.Column("path", sa.String(length=400), nullable=False),
         sa.Column("child_count", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=1000), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
@@ -115,6 +116,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_requirements_tree", ["pack_uuid", "parent_id", "position"], unique=False
         )
+        batch_op.create_index("ix_requirements_path", ["pack_uuid", "path"], unique=False)
 
     op.create_table(
         "mappings",
@@ -145,6 +147,7 @@ def downgrade() -> None:
 
     op.drop_table("mappings")
     with op.batch_alter_table("requirements", schema=None) as batch_op:
+        batch_op.drop_index("ix_requirements_path")
         batch_op.drop_index("ix_requirements_tree")
 
     op.drop_table("requirements")

@@ -21,6 +21,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
+
 from _common import (
     SHARED_DATA,
     LatencyProxy,
@@ -30,9 +33,6 @@ from _common import (
     timed,
     write_results,
 )
-from sqlalchemy.engine import make_url
-from fastapi.testclient import TestClient
-
 from aman.app import create_app
 from aman.auth.permissions import Principal
 from aman.db import make_engine, make_sessionmaker, transaction

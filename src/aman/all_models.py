@@ -1,8 +1,15 @@
 """Imports every slice's tables so that `Base.metadata` is complete (Alembic, tests)."""
 
+from aman.assessments import models as assessment_models
 from aman.auth import models as auth_models
 from aman.db import Base
 from aman.frameworks import models as framework_models
 from aman.registry import models as registry_models
 
-__all__ = ["Base", "auth_models", "framework_models", "registry_models"]
+__all__ = [
+    "Base",
+    "assessment_models",
+    "auth_models",
+    "framework_models",
+    "registry_models",
+]

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from aman import __version__, problems
+from aman.assessments.api import router as assessments_router
 from aman.auth.api import router as auth_router
 from aman.db import make_engine, make_sessionmaker
 from aman.frameworks.api import router as frameworks_router
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(registry_router, prefix=API_PREFIX)
     app.include_router(frameworks_router, prefix=API_PREFIX)
+    app.include_router(assessments_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

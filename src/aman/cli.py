@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from aman.assessments.cli import assessments_app, bundles_app, campaigns_app, rollup_app
 from aman.auth.cli import audit_app, tokens_app, users_app
 from aman.cli_support import console, db, handle_errors, operator
 from aman.frameworks.cli import app as frameworks_app
@@ -28,6 +29,10 @@ app.add_typer(contacts_app, name="contacts")
 app.add_typer(wg_app, name="wg")
 app.add_typer(countries_app, name="countries")
 app.add_typer(frameworks_app, name="frameworks")
+app.add_typer(campaigns_app, name="campaigns")
+app.add_typer(assessments_app, name="assessments")
+app.add_typer(rollup_app, name="rollup")
+app.add_typer(bundles_app, name="bundles")
 
 
 def migrate_database() -> None:

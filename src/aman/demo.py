@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aman.assessments.demo import load_assessment_demo
 from aman.auth import service as auth_service
 from aman.auth.schemas import GrantIn, UserIn
 from aman.cli_support import operator
@@ -295,6 +296,9 @@ def load_demo(settings: Settings) -> list[Credential]:
             _organisations(session, members)
             _contacts(session, members)
             _working_groups(session, members)
-            return _users(session, settings, members)
+            credentials = _users(session, settings, members)
+        with transaction(make_sessionmaker(engine)) as session:
+            load_assessment_demo(session, operator())
+        return credentials
     finally:
         engine.dispose()

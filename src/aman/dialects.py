@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
 
 def append_only_trigger(dialect: str, table: str) -> tuple[list[str], list[str]]:
     """(create, drop) statements for triggers that refuse UPDATE and DELETE on `table`."""
@@ -27,3 +32,32 @@ def append_only_trigger(dialect: str, table: str) -> tuple[list[str], list[str]]
         ]
         return create, drop
     raise ValueError(f"unsupported database dialect {dialect!r}")
+
+
+def increment_rows(
+    session: Session, table: Table, keys: list[str], column: str, rows: list[dict[str, Any]]
+) -> None:
+    """INSERT rows, or add their `column` to the existing row with the same `keys`.
+
+    SQLite (3.24+) and PostgreSQL share ON CONFLICT … DO UPDATE, but SQLAlchemy builds it with
+    each dialect's own insert construct."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        lite = sqlite.insert(table)
+        stmt: Any = lite.on_conflict_do_update(
+            index_elements=keys, set_={column: table.c[column] + lite.excluded[column]}
+        )
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        pg = postgresql.insert(table)
+        stmt = pg.on_conflict_do_update(
+            index_elements=keys, set_={column: table.c[column] + pg.excluded[column]}
+        )
+    else:
+        raise ValueError(f"unsupported database dialect {dialect!r}")
+    session.execute(stmt, rows)

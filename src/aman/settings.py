@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(default=False, description="Set Secure on cookies (behind HTTPS)")
     login_max_failures: int = Field(default=5, gt=0, description="Failures before back-off starts")
     login_backoff_max_seconds: int = Field(default=900, gt=0)
+    benchmark_k: int = Field(
+        default=5, ge=2, description="Peers needed before a benchmark cell is shown"
+    )
     trust_proxy_headers: bool = Field(
         default=False,
         description="Take the client IP from X-Forwarded-For (behind a reverse proxy)",

@@ -16,6 +16,16 @@ MEMBERS_MANAGE = "members.manage"  # create/alter member bodies themselves: the 
 USERS_MANAGE = "users.manage"
 AUDIT_READ = "audit.read"
 FRAMEWORKS_PUBLISH = "frameworks.publish"  # import and publish framework packs
+INTEL_READ = "intel.read"  # read shared intelligence (each object still filtered by its TLP)
+INTEL_WRITE = "intel.write"  # push intelligence as the member (or the federation) of the grant
+INTEL_MANAGE = "intel.manage"  # collections, sharing groups, constituency (ASNs, prefixes)
+INTEL_PUBLISH = "intel.publish"  # review and publish the federation's threat-landscape report
+SCANS_RUN = "scans.run"  # run scanners against an organisation and store their findings
+EVIDENCE_READ = "evidence.read"  # read scan runs, findings, CBOMs and automated evidence
+ASSESSMENTS_READ = "assessments.read"  # read assessments, answers, scores, roadmaps
+ASSESSMENTS_WRITE = "assessments.write"  # answer, attach evidence, edit the roadmap, submit
+ASSESSMENTS_REVIEW = "assessments.review"  # return or accept submitted assessments
+CAMPAIGNS_MANAGE = "campaigns.manage"  # launch campaigns over the node's subtree
 
 _READ = {REGISTRY_READ}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -27,12 +37,40 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             USERS_MANAGE,
             AUDIT_READ,
             FRAMEWORKS_PUBLISH,
+            INTEL_READ,
+            INTEL_WRITE,
+            INTEL_MANAGE,
+            INTEL_PUBLISH,
+            SCANS_RUN,
+            EVIDENCE_READ,
+            ASSESSMENTS_READ,
+            ASSESSMENTS_WRITE,
+            ASSESSMENTS_REVIEW,
+            CAMPAIGNS_MANAGE,
         }
     ),
-    MEMBER_ADMIN: frozenset({REGISTRY_READ, REGISTRY_WRITE, USERS_MANAGE, AUDIT_READ}),
-    ANALYST: frozenset(_READ),
-    ASSESSOR: frozenset(_READ),
-    VIEWER: frozenset(_READ),
+    MEMBER_ADMIN: frozenset(
+        {
+            REGISTRY_READ,
+            REGISTRY_WRITE,
+            USERS_MANAGE,
+            AUDIT_READ,
+            INTEL_READ,
+            INTEL_WRITE,
+            INTEL_MANAGE,
+            SCANS_RUN,
+            EVIDENCE_READ,
+            ASSESSMENTS_READ,
+            ASSESSMENTS_WRITE,
+            ASSESSMENTS_REVIEW,
+            CAMPAIGNS_MANAGE,
+        }
+    ),
+    ANALYST: frozenset(
+        _READ | {INTEL_READ, INTEL_WRITE, SCANS_RUN, EVIDENCE_READ, ASSESSMENTS_READ}
+    ),
+    ASSESSOR: frozenset(_READ | {INTEL_READ, EVIDENCE_READ, ASSESSMENTS_READ, ASSESSMENTS_WRITE}),
+    VIEWER: frozenset(_READ | {INTEL_READ, EVIDENCE_READ, ASSESSMENTS_READ}),
 }
 
 # Which node kinds a role may be granted on.

@@ -53,9 +53,21 @@ def postgres_database() -> Iterator[str | None]:
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(engine, name)
         engine.dispose()
+
+
+def drop_database(engine: Any, name: str) -> None:
+    """Drop a scratch database; autovacuum may hold it for a moment, so retry, then warn."""
+    for attempt in range(10):
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except Exception as exc:  # the server's own workers may still be connected
+            if attempt == 9:
+                print(f"warning: could not drop {name}: {type(exc).__name__}")
+            time.sleep(1)
 
 
 def write_results(name: str, data: dict[str, Any]) -> Path:

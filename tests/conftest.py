@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -67,8 +68,15 @@ def pg_database(worker_id: str) -> Iterator[str]:
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     upgrade_engine_url(url)
     yield url
-    with admin_engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    for attempt in range(10):  # autovacuum may hold the database for a moment
+        try:
+            with admin_engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            break
+        except Exception:
+            if attempt == 9:
+                warnings.warn(f"could not drop test database {name}", stacklevel=1)
+            time.sleep(1)
     admin_engine.dispose()
 
 

@@ -3,6 +3,7 @@
 from aman.assessments import models as assessment_models
 from aman.auth import models as auth_models
 from aman.db import Base
+from aman.evidence import models as evidence_models
 from aman.frameworks import models as framework_models
 from aman.registry import models as registry_models
 
@@ -10,6 +11,7 @@ __all__ = [
     "Base",
     "assessment_models",
     "auth_models",
+    "evidence_models",
     "framework_models",
     "registry_models",
 ]

@@ -12,10 +12,12 @@ from aman import __version__, problems
 from aman.assessments.api import router as assessments_router
 from aman.auth.api import router as auth_router
 from aman.db import make_engine, make_sessionmaker
+from aman.evidence.api import router as evidence_router
 from aman.frameworks.api import router as frameworks_router
 from aman.middleware import RequestContext
 from aman.migrate import current_revisions, head_revisions
 from aman.registry.api import router as registry_router
+from aman.scanners.pqc.api import router as pqc_scanner_router
 from aman.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registry_router, prefix=API_PREFIX)
     app.include_router(frameworks_router, prefix=API_PREFIX)
     app.include_router(assessments_router, prefix=API_PREFIX)
+    app.include_router(evidence_router, prefix=API_PREFIX)
+    app.include_router(pqc_scanner_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

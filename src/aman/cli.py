@@ -7,9 +7,11 @@ import typer
 from aman.assessments.cli import assessments_app, bundles_app, campaigns_app, rollup_app
 from aman.auth.cli import audit_app, tokens_app, users_app
 from aman.cli_support import console, db, handle_errors, operator
+from aman.evidence.cli import app as evidence_app
 from aman.frameworks.cli import app as frameworks_app
 from aman.migrate import current_revisions, downgrade, head_revisions, upgrade_engine_url
 from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
+from aman.scanners.pqc.cli import app as scan_app
 from aman.settings import get_settings
 
 app = typer.Typer(
@@ -33,6 +35,8 @@ app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(assessments_app, name="assessments")
 app.add_typer(rollup_app, name="rollup")
 app.add_typer(bundles_app, name="bundles")
+app.add_typer(scan_app, name="scan")
+app.add_typer(evidence_app, name="evidence")
 
 
 def migrate_database() -> None:

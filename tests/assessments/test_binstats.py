@@ -7,9 +7,9 @@ import statistics
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aman.assessments.binstats import percentile_rank, stats, to_bin
+from aman.assessments.binstats import SCALE, TOP, percentile_rank, stats, to_bin
 
-values = st.lists(st.integers(0, 1000), min_size=1, max_size=200)
+values = st.lists(st.integers(0, TOP), min_size=1, max_size=200)
 
 
 def _bins(xs: list[int]) -> list[tuple[int, int]]:
@@ -22,7 +22,7 @@ def _bins(xs: list[int]) -> list[tuple[int, int]]:
 @given(values)
 def test_stats_match_numpy(xs: list[int]) -> None:
     s = stats(_bins(xs))
-    pct = [x / 10 for x in xs]
+    pct = [x / SCALE for x in xs]
     assert s.count == len(xs)
     assert abs((s.mean or 0) - statistics.fmean(pct)) < 1e-9
     if len(pct) == 1:
@@ -33,9 +33,9 @@ def test_stats_match_numpy(xs: list[int]) -> None:
         assert got is not None and abs(got - want) < 1e-9
 
 
-@given(values, st.integers(0, 1000))
+@given(values, st.integers(0, TOP))
 def test_percentile_rank_bounds(xs: list[int], own: int) -> None:
-    rank = percentile_rank(_bins(xs), own / 10)
+    rank = percentile_rank(_bins(xs), own / SCALE)
     assert rank is not None and 0 <= rank <= 100
     below = sum(1 for x in xs if x < own) / len(xs) * 100
     assert rank >= below - 1e-9
@@ -44,4 +44,4 @@ def test_percentile_rank_bounds(xs: list[int], own: int) -> None:
 def test_empty_and_clamping() -> None:
     assert stats([]).count == 0 and stats([]).mean is None
     assert percentile_rank([], 50) is None
-    assert to_bin(-3) == 0 and to_bin(150) == 1000 and to_bin(42.04) == 420
+    assert to_bin(-3) == 0 and to_bin(150) == TOP and to_bin(42.4) == round(42.4 * SCALE)

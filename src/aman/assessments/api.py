@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -32,7 +32,6 @@ from aman.assessments.schemas import (
     EvidenceUrlIn,
     GapOut,
     ProgressOut,
-    RequirementState,
     ReviewIn,
     RoadmapItemIn,
     RoadmapItemOut,
@@ -50,37 +49,53 @@ router = APIRouter(tags=["assessments"])
 Limit = Annotated[int | None, Query(ge=1, le=500)]
 
 
-def detail(v: service.AssessmentView) -> AssessmentDetail:
+def _answer(x: Any) -> dict[str, Any]:
+    return {
+        "ref_id": x.ref_id,
+        "result": x.result,
+        "value": x.value,
+        "na": x.na,
+        "comment": x.comment,
+        "inferred_from": x.inferred_from,
+        "automated": x.automated,
+        "override_reason": x.override_reason,
+        "version": x.version,
+        "updated_by": x.updated_by,
+        "updated_at": x.updated_at,
+    }
+
+
+def detail(v: service.AssessmentView) -> dict[str, Any]:
+    """The AssessmentDetail document, built from plain values (big packs stay fast)."""
     applicable = {n.ref_id for n in v.tree.assessable(v.assessment.level)}
-    reqs = [
-        RequirementState(
-            ref_id=n.ref_id,
-            parent=n.parent,
-            title=n.title,
-            assessable=n.assessable,
-            applicable=n.ref_id in applicable,
-            score=v.result.by_node.get(n.ref_id),
-            answer=AnswerOut.model_validate(v.answers[n.ref_id]) if n.ref_id in v.answers else None,
-            evidence_count=v.evidence.get(n.ref_id, 0),
-        )
-        for n in v.tree.nodes
-    ]
     scheme = v.scheme
-    return AssessmentDetail(
-        assessment=AssessmentOut.model_validate(v.assessment),
-        pack_id=v.pack_id,
-        pack_version=v.pack_version,
-        scheme={
+    return {
+        "assessment": AssessmentOut.model_validate(v.assessment).model_dump(),
+        "pack_id": v.pack_id,
+        "pack_version": v.pack_version,
+        "scheme": {
             "kind": scheme.kind,
             "min": scheme.min,
             "max": scheme.max,
             "levels": [list(lv) for lv in scheme.levels],
             "na_allowed": scheme.na_allowed,
         },
-        allowed_results=scheme.allowed_results(),
-        requirements=reqs,
-        by_domain=v.result.by_domain,
-    )
+        "allowed_results": scheme.allowed_results(),
+        "requirements": [
+            {
+                "ref_id": n.ref_id,
+                "parent": n.parent,
+                "title": n.title,
+                "assessable": n.assessable,
+                "applicable": n.ref_id in applicable,
+                "score": v.by_node.get(n.ref_id),
+                "answer": _answer(v.answers[n.ref_id]) if n.ref_id in v.answers else None,
+                "evidence_count": v.evidence.get(n.ref_id, 0),
+            }
+            for n in v.tree.nodes
+        ],
+        "by_domain": v.by_domain,
+    }
 
 
 # --- campaigns --------------------------------------------------------------------------
@@ -203,8 +218,9 @@ def assessments(
 )
 def assessment(
     assessment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> AssessmentDetail:
-    return detail(service.view(session, principal, assessment_id))
+) -> Response:
+    content = orjson.dumps(detail(service.view(session, principal, assessment_id)))
+    return Response(content, media_type="application/json")
 
 
 @router.put("/assessments/{assessment_id}/answers/{ref_id}", response_model=AnswerOut)

@@ -1,13 +1,18 @@
-"""Statistics from histogram bins (pure). A bin is a score in tenths of a percent (0..1000)."""
+"""Statistics from histogram bins (pure). A bin is a score rounded to a whole percent (0..100):
+exact for answers (every scale in use lands on whole percents) and within half a point for
+node scores, which is finer than any dashboard shows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+SCALE = 1  # bins per percentage point
+TOP = 100 * SCALE
+
 
 def to_bin(percent: float) -> int:
-    return max(0, min(1000, round(percent * 10)))
+    return max(0, min(TOP, round(percent * SCALE)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +39,7 @@ def _quantile(ordered: list[tuple[int, int]], total: int, q: float) -> float:
     position = q * (total - 1)
     low = int(position)
     a, b = _value_at(ordered, low), _value_at(ordered, min(low + 1, total - 1))
-    return (a + (b - a) * (position - low)) / 10
+    return (a + (b - a) * (position - low)) / SCALE
 
 
 def stats(bins: Iterable[tuple[int, int]]) -> Stats:
@@ -42,7 +47,7 @@ def stats(bins: Iterable[tuple[int, int]]) -> Stats:
     total = sum(c for _, c in ordered)
     if total == 0:
         return Stats(0, None, None, None, None)
-    mean = sum(b * c for b, c in ordered) / total / 10
+    mean = sum(b * c for b, c in ordered) / total / SCALE
     return Stats(
         total,
         mean,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aman.assessments import rollups
-from aman.assessments.binstats import percentile_rank, stats
+from aman.assessments.binstats import percentile_rank, stats, to_bin
 from aman.assessments.models import Assessment, Campaign
 from aman.assessments.schemas import BenchmarkOut, StatsOut, TrendPoint
 from aman.assessments.service import get_assessment, get_campaign, node_of
@@ -100,7 +100,7 @@ def benchmark(
             bins = dict(found.get(node, []))
             own = own_values.get(node)
             if counted and own is not None:  # leave ourselves out of the peer group
-                mine = min(1000, max(0, round(own * 10)))
+                mine = to_bin(own)
                 bins[mine] = bins.get(mine, 0) - 1
             peers = sum(c for c in bins.values() if c > 0)
             if peers < k:
@@ -130,8 +130,13 @@ def _own_values(a: Assessment) -> dict[str, float]:
     values: dict[str, float] = {}
     if a.score is not None:
         values["total"] = a.score
-    for node, b in rollups.node_bins(a.node_scores or {}, None):
-        values[node] = b / 10
+    scores = a.node_scores or {}
+    values.update(
+        {f"node:{ref}": v for ref, v in (scores.get("nodes") or {}).items() if v is not None}
+    )
+    values.update(
+        {f"domain:{d}": v for d, v in (scores.get("domains") or {}).items() if v is not None}
+    )
     return values
 
 

@@ -180,7 +180,7 @@ class RoadmapEvent(Base):
 class RollupBin(Base):
     """Histogram bins of normalised scores per (campaign, scope, node).
 
-    A bin is the score in tenths of a percent (0..1000). Means, medians and quartiles are
+    A bin is the score in whole percent (see binstats). Means, medians and quartiles are
     computed from bins on read; a submission changes a few hundred bins (incremental)."""
 
     __tablename__ = "rollup_bins"

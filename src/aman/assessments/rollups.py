@@ -1,10 +1,12 @@
 """Roll-ups organisation → sector → member state → federation, kept as histogram bins.
 
-Each counted assessment adds one to a bin per (scope, node): its score on every requirement
-(`req:<ref>`), grouping node (`node:<ref>`), domain (`domain:<d>`) and the whole (`total`),
-in the scopes it belongs to. Submission adds its bins, a return subtracts them (answers are
-frozen while submitted, so the subtraction is exact), and `recompute` rebuilds everything from
-the answers with two GROUP BY queries. Statistics are computed from the bins on read.
+Each counted assessment adds one to a bin per (scope, node): its total, domain and grouping-node
+scores in every scope it belongs to (the federation, its member state, its sector federation-
+wide, and its sector within its member state), and its score on each requirement (`req:<ref>`)
+in the federation, member-state and sector scopes. Submission adds its bins, a return subtracts
+them (answers are frozen while submitted, so the subtraction is exact), and `recompute` rebuilds
+a campaign from the answers with one GROUP BY over them. Statistics are computed from the bins
+on read (see binstats).
 """
 
 from __future__ import annotations
@@ -12,26 +14,38 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
-from typing import cast as cast_type
+from typing import Any, cast
 
-from sqlalchemy import Integer, Table, cast, delete, func, insert, select
+from sqlalchemy import Integer, String, Table, delete, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from aman.assessments.binstats import Stats, stats, to_bin
+from aman.assessments.binstats import SCALE, Stats, stats, to_bin
 from aman.assessments.models import Answer, Assessment, Campaign, RollupBin
-from aman.dialects import increment_rows
+from aman.dialects import bulk_insert, increment_rows
 
 COUNTED = ("submitted", "accepted")
 TARGETS = "#targets"
+KEYS = ["campaign_id", "scope", "node", "bin"]
 Key = tuple[str, str, int]  # scope, node, bin
 
 
-def scopes(member_id: uuid.UUID, sector: str | None) -> list[str]:
+def scopes(member_id: uuid.UUID | str, sector: str | None) -> list[str]:
+    """Every scope an assessment counts in (node, domain and total scores)."""
     out = ["federation", f"member:{member_id}"]
     if sector:
         out += [f"sector:{sector}", f"member:{member_id}:sector:{sector}"]
     return out
+
+
+def _uuid_text(value: str) -> str:
+    """A UUID read as text (SQLite stores 32 hex digits) in its canonical dashed form."""
+    return str(uuid.UUID(value)) if len(value) == 32 else value
+
+
+def requirement_scopes(member_id: uuid.UUID | str, sector: str | None) -> list[str]:
+    """The scopes that also keep per-requirement statistics (not member x sector)."""
+    return scopes(member_id, sector)[:3]
 
 
 def node_bins(node_scores: dict[str, Any], total: float | None) -> list[tuple[str, int]]:
@@ -55,17 +69,24 @@ def _contribution(session: Session, a: Assessment) -> Counter[Key]:
     stmt = select(Answer.ref_id, Answer.value).where(
         Answer.assessment_id == a.id, Answer.value.is_not(None), Answer.inferred_from.is_(None)
     )
-    pairs = [
+    values = [
         (f"req:{ref}", to_bin(value * 100))
         for ref, value in session.execute(stmt)
         if value is not None
     ]
-    pairs += node_bins(a.node_scores, a.score)
-    return Counter((scope, node, b) for scope in scopes(a.member_id, a.sector) for node, b in pairs)
+    counts: Counter[Key] = Counter()
+    for scope in requirement_scopes(a.member_id, a.sector):
+        for node, b in values:
+            counts[(scope, node, b)] += 1
+    pairs = node_bins(a.node_scores, a.score)
+    for scope in scopes(a.member_id, a.sector):
+        for node, b in pairs:
+            counts[(scope, node, b)] += 1
+    return counts
 
 
-def cast_table(table: Any) -> Table:
-    return cast_type(Table, table)
+def _table() -> Table:
+    return cast(Table, RollupBin.__table__)
 
 
 def _write(session: Session, campaign_id: uuid.UUID, delta: Counter[Key]) -> None:
@@ -74,12 +95,11 @@ def _write(session: Session, campaign_id: uuid.UUID, delta: Counter[Key]) -> Non
         for (s, n, b), c in sorted(delta.items())
         if c != 0
     ]
-    table = cast_table(RollupBin.__table__)
-    increment_rows(session, table, ["campaign_id", "scope", "node", "bin"], "count", rows)
+    increment_rows(session, _table(), KEYS, "count", rows)
 
 
 def apply(session: Session, a: Assessment) -> None:
-    """Count a submitted assessment (incremental: a few hundred bins)."""
+    """Count a submitted assessment (incremental: a few hundred bins, one statement)."""
     if a.campaign_id is not None:
         _write(session, a.campaign_id, _contribution(session, a))
 
@@ -112,9 +132,10 @@ def recompute(session: Session, campaign_id: uuid.UUID) -> int:
     for member_id, sector, n in session.execute(targets):
         for scope in scopes(member_id, sector):
             counts[(scope, TARGETS, 0)] += n
-    value_bin = cast(func.round(Answer.value * 1000), Integer)
+    value_bin = sql_cast(func.round(Answer.value * (100 * SCALE)), Integer)
+    member_text = sql_cast(a.member_id, String)  # no UUID object per row: this loop is hot
     histogram = (
-        select(a.member_id, a.sector, Answer.ref_id, value_bin, func.count())
+        select(member_text, a.sector, Answer.ref_id, value_bin, func.count())
         .join(Answer, Answer.assessment_id == a.id)
         .where(
             a.campaign_id == campaign_id,
@@ -122,11 +143,16 @@ def recompute(session: Session, campaign_id: uuid.UUID) -> int:
             Answer.value.is_not(None),
             Answer.inferred_from.is_(None),
         )
-        .group_by(a.member_id, a.sector, Answer.ref_id, value_bin)
+        .group_by(member_text, a.sector, Answer.ref_id, value_bin)
     )
-    for member_id, sector, ref, b, n in session.execute(histogram):
-        for scope in scopes(member_id, sector):
-            counts[(scope, f"req:{ref}", int(b))] += n
+    cells: dict[tuple[str, str | None], list[str]] = {}
+    for member, sector, ref, b, n in session.execute(histogram):
+        keys = cells.get((member, sector))
+        if keys is None:
+            keys = cells[(member, sector)] = requirement_scopes(_uuid_text(member), sector)
+        node = f"req:{ref}"
+        for scope in keys:
+            counts[(scope, node, b)] += n
     scored = select(a.member_id, a.sector, a.node_scores, a.score).where(
         a.campaign_id == campaign_id, a.status.in_(COUNTED)
     )
@@ -135,13 +161,13 @@ def recompute(session: Session, campaign_id: uuid.UUID) -> int:
         for node, b in node_bins(node_scores or {}, total):
             for scope in keys:
                 counts[(scope, node, b)] += 1
-    rows = [
-        {"campaign_id": campaign_id, "scope": s, "node": n, "bin": b, "count": c}
-        for (s, n, b), c in counts.items()
-    ]
-    if rows:
-        session.execute(insert(RollupBin), rows)
-    return len(rows)
+    bulk_insert(
+        session,
+        _table(),
+        [*KEYS, "count"],
+        [(campaign_id, s, n, b, c) for (s, n, b), c in counts.items()],
+    )
+    return len(counts)
 
 
 def bins(

@@ -251,15 +251,18 @@ class AssessmentView:
     pack_id: str
     pack_version: str
     answers: dict[str, Answer]
-    result: ScoreResult
+    by_node: dict[str, float | None]
+    by_domain: dict[str, float | None]
     evidence: dict[str, int]
 
 
 def view(session: Session, principal: Principal, assessment_id: uuid.UUID) -> AssessmentView:
-    """Everything a page or export needs, in a fixed number of queries."""
+    """Everything a page or export needs, in a fixed number of queries. Scores are the ones
+    stored at the last write (every write re-scores), so reading never re-scores."""
     a = get_assessment(session, principal, assessment_id)
     tree, scheme, pack = pack_tree(session, a.pack_uuid)
     answers = {x.ref_id: x for x in answers_of(session, a.id)}
+    scores = a.node_scores or {}
     return AssessmentView(
         a,
         tree,
@@ -267,7 +270,8 @@ def view(session: Session, principal: Principal, assessment_id: uuid.UUID) -> As
         pack.pack_id,
         pack.version,
         answers,
-        _score(tree, scheme, answers, a.level),
+        dict(scores.get("nodes") or {}),
+        dict(scores.get("domains") or {}),
         evidence_counts(session, a.id),
     )
 
@@ -535,6 +539,8 @@ def set_automated_evidence(
     ref_id: str,
     status: str,
     details: dict[str, Any],
+    *,
+    rescore_now: bool = True,
 ) -> Answer | None:
     """Record automated evidence on an answer: `met` sets the top result, `not_met` the lowest,
     unless a person has overridden it with a reason. `manual` and `error` change nothing."""
@@ -571,7 +577,8 @@ def set_automated_evidence(
     )
     row.automated = provenance
     session.flush()
-    rescore(session, a)
+    if rescore_now:
+        rescore(session, a)
     return row
 
 

@@ -19,6 +19,7 @@ class Family(StrEnum):
     EC = "EC"
     EDDSA = "EdDSA"
     DSA = "DSA"
+    DH = "DH"
     ML_DSA = "ML-DSA"
     SLH_DSA = "SLH-DSA"
     ML_KEM = "ML-KEM"
@@ -27,7 +28,7 @@ class Family(StrEnum):
     UNKNOWN = "unknown"
 
 
-_VULNERABLE = frozenset({Family.RSA, Family.EC, Family.EDDSA, Family.DSA})
+_VULNERABLE = frozenset({Family.RSA, Family.EC, Family.EDDSA, Family.DSA, Family.DH})
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from OpenSSL import SSL, crypto
 from OpenSSL._util import lib as _openssl_lib
 
+from aman.scanners.pqc import netguard
 from aman.scanners.pqc.algorithms import AlgorithmAssessment, classify_signature_scheme
 from aman.scanners.pqc.limits import ProbeLimiter
 from aman.scanners.pqc.starttls import StartTLSError, negotiate_starttls
@@ -149,7 +150,7 @@ def _summarise(
 
 
 async def _inventory(target: TLSTarget, ctx: SSL.Context) -> HandshakeInventory:
-    reader, writer = await asyncio.open_connection(target.host, target.port)
+    reader, writer = await netguard.open_connection(target.host, target.port)
     try:
         if target.starttls is not None:
             await negotiate_starttls(target.starttls, reader, writer)

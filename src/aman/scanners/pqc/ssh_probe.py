@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from aman.scanners.pqc import netguard
 from aman.scanners.pqc.limits import ProbeConfig, ProbeLimiter
 from aman.scanners.pqc.ssh_messages import (
     MAX_PACKET_LEN,
@@ -115,7 +116,7 @@ async def _read_kexinit(
 
 async def _grab(target: SSHTarget, banner: bytes, max_len: int) -> SSHProbeResult:
     try:
-        reader, writer = await asyncio.open_connection(target.host, target.port)
+        reader, writer = await netguard.open_connection(target.host, target.port)
     except OSError as exc:
         return SSHProbeResult(SSHOutcome.CONNECT_FAILED, detail=str(exc) or type(exc).__name__)
     try:

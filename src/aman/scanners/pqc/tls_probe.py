@@ -14,14 +14,17 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from aman.scanners.pqc import netguard
 from aman.scanners.pqc.limits import ProbeConfig, ProbeLimiter
 from aman.scanners.pqc.starttls import StartTLS, StartTLSError, negotiate_starttls
 from aman.scanners.pqc.tls_constants import PROBE_GROUPS
+from aman.scanners.pqc.tls_fastpath import exchange_plain
 from aman.scanners.pqc.tls_keys import KeyMaterial, default_key_material
 from aman.scanners.pqc.tls_messages import ClientHelloSpec, client_hello_template
 from aman.scanners.pqc.tls_records import FlightParser
 from aman.scanners.pqc.tls_results import (
     GroupResult,
+    GroupSupport,
     LargeHelloResult,
     PreferenceResult,
     ProbeOutcome,
@@ -32,15 +35,19 @@ from aman.scanners.pqc.tls_results import (
     classify_large_hello,
     classify_version_probe,
     interpret_first_event,
+    ordered_for_preference,
     reconcile_tls13,
 )
 from aman.scanners.pqc.tls_specs import (
     X25519MLKEM768,
     browser_spec,
     group_probe_spec,
+    groups_spec,
     large_hello_spec,
+    malformed_share_spec,
     preference_spec,
     version_probe_spec,
+    weak_cipher_spec,
 )
 from aman.scanners.pqc.tls_wire import OversizedRecordError, ParseError
 
@@ -98,8 +105,10 @@ async def _read_first_answer(reader: asyncio.StreamReader, max_read: int) -> Pro
 
 
 async def _connect_and_exchange(target: TLSTarget, hello: bytes, max_read: int) -> ProbeResult:
+    if target.starttls is None:
+        return await exchange_plain(target.host, target.port, hello, max_read)
     try:
-        reader, writer = await asyncio.open_connection(target.host, target.port)
+        reader, writer = await netguard.open_connection(target.host, target.port)
     except OSError as exc:
         return ProbeResult(ProbeOutcome.CONNECT_FAILED, detail=str(exc) or type(exc).__name__)
     try:
@@ -208,14 +217,106 @@ class TLSProber:
             control = await self.probe_browser_like(target)
         return classify_large_hello(group, probe, control)
 
-    async def scan(self, target: TLSTarget, groups: Iterable[int] = PROBE_GROUPS) -> TLSScanResult:
-        """All raw probes against one endpoint, run concurrently within the limits."""
-        versions, group_results, preference, browser = await asyncio.gather(
+    async def probe_weak_ciphers(self, target: TLSTarget) -> ProbeResult:
+        """Offer only 3DES/DES/RC4/export/NULL suites (TLS 1.2); a ServerHello accepts one."""
+        return await self.probe(target, weak_cipher_spec(target.sni))
+
+    async def probe_malformed_share(
+        self, target: TLSTarget, group: int = X25519MLKEM768
+    ) -> ProbeResult:
+        """Send random bytes as an ML-KEM hybrid share; a sound server says illegal_parameter."""
+        return await self.probe(target, malformed_share_spec(target.sni, group))
+
+    async def enumerate_groups(
+        self, target: TLSTarget, groups: Iterable[int] = PROBE_GROUPS
+    ) -> tuple[tuple[GroupResult, ...], ProbeResult | None]:
+        """Supported TLS 1.3 groups by elimination: k supported groups cost k + 1 probes.
+
+        Offer every remaining group (PQ first) with an empty key_share; the HRR or
+        ServerHello names one the server supports, which is removed and the rest offered
+        again, until the server refuses. The refusal classifies the groups left over, as
+        the one-group probe would. Returns the per-group verdicts (in ``groups`` order) and
+        the first probe, which is the PQ-first preference probe.
+        """
+        wanted = tuple(groups)
+        remaining = [g for g in ordered_for_preference(True) if g in wanted]
+        remaining += [g for g in wanted if g not in remaining]
+        verdicts: dict[int, GroupResult] = {}
+        first: ProbeResult | None = None
+        while remaining:
+            probe = await self.probe(target, groups_spec(tuple(remaining), target.sni))
+            first = first or probe
+            chosen = probe.selected_group
+            found = classify_group_probe(chosen, probe) if chosen in remaining else None
+            if found is not None and found.support is GroupSupport.SUPPORTED:
+                offered = len(remaining)
+                reason = f"{probe.outcome.value} selected it from {offered} offered"
+                verdicts[found.group.code] = GroupResult(found.group, found.support, reason, probe)
+                remaining.remove(found.group.code)
+                continue
+            for group in remaining:
+                verdicts[group] = classify_group_probe(group, probe)
+            break
+        return tuple(verdicts[g] for g in wanted), first
+
+    async def _exhaustive(
+        self, target: TLSTarget, groups: tuple[int, ...]
+    ) -> tuple[tuple[GroupResult, ...], ProbeResult]:
+        results, pq_first = await asyncio.gather(
+            self.probe_groups(target, groups), self.probe(target, preference_spec(True, target.sni))
+        )
+        return results, pq_first
+
+    async def scan(
+        self,
+        target: TLSTarget,
+        groups: Iterable[int] = PROBE_GROUPS,
+        *,
+        exhaustive: bool = False,
+        full: bool = True,
+    ) -> TLSScanResult:
+        """Raw probes against one endpoint, run concurrently within the limits.
+
+        Groups are enumerated by elimination (``exhaustive=True`` probes each group on its
+        own instead). ``full=False`` runs only what group and preference reporting need:
+        no per-version, browser-like or large-hello probes.
+        """
+        wanted = tuple(groups)
+        enumeration = (
+            self._exhaustive(target, wanted)
+            if exhaustive
+            else self.enumerate_groups(target, wanted)
+        )
+        classical_first = self.probe(target, preference_spec(False, target.sni))
+        if not full:
+            (group_results, pq_first), classical = await asyncio.gather(
+                enumeration, classical_first
+            )
+            preference = PreferenceResult(pq_first or classical, classical)
+            supports = {g.support for g in group_results}
+            tls13 = (
+                True
+                if GroupSupport.SUPPORTED in supports
+                else (False if GroupSupport.NO_TLS13 in supports else None)
+            )
+            version = VersionResult(0x0304, tls13, "from the group probes", preference.pq_first)
+            return TLSScanResult(
+                target.host,
+                target.port,
+                target.sni,
+                (version,),
+                group_results,
+                preference,
+                None,
+                None,
+            )
+        (group_results, pq_first), classical, versions, browser = await asyncio.gather(
+            enumeration,
+            classical_first,
             self.probe_versions(target),
-            self.probe_groups(target, groups),
-            self.probe_preference(target),
             self.probe_browser_like(target),
         )
+        preference = PreferenceResult(pq_first or classical, classical)
         large = await self.probe_large_hello(target, control=browser)
         return TLSScanResult(
             host=target.host,

@@ -23,9 +23,11 @@ from aman.auth import service as auth_service
 from aman.auth.schemas import GrantIn, UserIn
 from aman.cli_support import operator
 from aman.db import make_engine, make_sessionmaker, transaction, utcnow
+from aman.evidence.models import ScanRun
 from aman.registry import service as registry
 from aman.registry.models import Contact, Country, Member, Organisation, WorkingGroup
 from aman.registry.schemas import ContactIn, MemberIn, OrganisationIn, WGMemberIn, WorkingGroupIn
+from aman.scanners.pqc.demo import load_scan_demo
 from aman.settings import Settings
 
 DEMO_COUNTRIES = [
@@ -299,6 +301,9 @@ def load_demo(settings: Settings) -> list[Credential]:
             credentials = _users(session, settings, members)
         with transaction(make_sessionmaker(engine)) as session:
             load_assessment_demo(session, operator())
+        with transaction(make_sessionmaker(engine)) as session:
+            if not session.scalar(select(ScanRun.id).limit(1)):
+                load_scan_demo(session, settings)  # runs also fill the PQC assessments
         return credentials
     finally:
         engine.dispose()

@@ -8,6 +8,7 @@ started on.
 from __future__ import annotations
 
 import contextlib
+import logging
 import tempfile
 import uuid
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from aman.frameworks.tabular import export_xlsx
 from aman.frameworks.validation import validate_pack
 
 SHIPPED_PACKS = Path(__file__).parent / "packs"
+log = logging.getLogger("aman.frameworks")
 SEARCH_CANDIDATES = 2000
 
 
@@ -268,7 +270,14 @@ def sync_shipped(
     packs = sorted(loaded.packs.values(), key=_import_order)
     outcomes = []
     for pack in packs:
-        if pack.key in have and have[pack.key] == compile_pack(pack).sha256:
+        if pack.key in have:
+            if have[pack.key] != compile_pack(pack).sha256:
+                # Installed versions are immutable: an edited shipped file needs a new version.
+                log.warning(
+                    "shipped pack %s@%s differs from the installed copy; publish it "
+                    "under a new version to use the changes",
+                    *pack.key,
+                )
             continue
         outcomes.append(import_pack(session, principal, pack, "shipped"))
     return outcomes

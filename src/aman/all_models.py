@@ -6,6 +6,7 @@ from aman.db import Base
 from aman.evidence import models as evidence_models
 from aman.frameworks import models as framework_models
 from aman.registry import models as registry_models
+from aman.training import models as training_models
 
 __all__ = [
     "Base",
@@ -14,4 +15,5 @@ __all__ = [
     "evidence_models",
     "framework_models",
     "registry_models",
+    "training_models",
 ]

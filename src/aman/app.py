@@ -19,6 +19,8 @@ from aman.migrate import current_revisions, head_revisions
 from aman.registry.api import router as registry_router
 from aman.scanners.pqc.api import router as pqc_scanner_router
 from aman.settings import Settings, get_settings
+from aman.training.api import router as training_router
+from aman.training.api import verify_router as training_verify_router
 
 API_PREFIX = "/api/v1"
 
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assessments_router, prefix=API_PREFIX)
     app.include_router(evidence_router, prefix=API_PREFIX)
     app.include_router(pqc_scanner_router, prefix=API_PREFIX)
+    app.include_router(training_router, prefix=API_PREFIX)
+    app.include_router(training_verify_router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -13,6 +13,7 @@ from aman.migrate import current_revisions, downgrade, head_revisions, upgrade_e
 from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
 from aman.scanners.pqc.cli import app as scan_app
 from aman.settings import get_settings
+from aman.training.cli import app as training_app
 
 app = typer.Typer(
     help="Aman: frameworks, assessments, evidence and intelligence for a "
@@ -37,6 +38,7 @@ app.add_typer(rollup_app, name="rollup")
 app.add_typer(bundles_app, name="bundles")
 app.add_typer(scan_app, name="scan")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(training_app, name="training")
 
 
 def migrate_database() -> None:

@@ -29,6 +29,7 @@ from aman.registry.models import Contact, Country, Member, Organisation, Working
 from aman.registry.schemas import ContactIn, MemberIn, OrganisationIn, WGMemberIn, WorkingGroupIn
 from aman.scanners.pqc.demo import load_scan_demo
 from aman.settings import Settings
+from aman.training.demo import load_training_demo
 
 DEMO_COUNTRIES = [
     "MY",
@@ -301,6 +302,8 @@ def load_demo(settings: Settings) -> list[Credential]:
             credentials = _users(session, settings, members)
         with transaction(make_sessionmaker(engine)) as session:
             load_assessment_demo(session, operator())
+        with transaction(make_sessionmaker(engine)) as session:
+            load_training_demo(session, operator())
         with transaction(make_sessionmaker(engine)) as session:
             if not session.scalar(select(ScanRun.id).limit(1)):
                 load_scan_demo(session, settings)  # runs also fill the PQC assessments

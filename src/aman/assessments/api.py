@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from aman.assessments import (
@@ -42,7 +42,6 @@ from aman.assessments.schemas import (
 from aman.auth.deps import AppSettings, CurrentPrincipal, DbSession
 from aman.auth.permissions import Node, authorize
 from aman.auth.roles import CAMPAIGNS_MANAGE
-from aman.errors import FieldError, InvalidInput
 from aman.pagination import PageOut
 
 router = APIRouter(tags=["assessments"])
@@ -331,7 +330,7 @@ def evidence(
     status_code=201,
     summary="Upload an evidence file (PDF, images, office, text)",
 )
-async def upload(
+def upload(
     assessment_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
@@ -340,7 +339,7 @@ async def upload(
     file: Annotated[UploadFile, File()],
     title: Annotated[str, Form(max_length=300)] = "",
 ) -> EvidenceOut:
-    content = await file.read()
+    content = file.file.read()
     row = files.add_file(
         session,
         principal,
@@ -505,23 +504,21 @@ def export(
     "/assessments/{assessment_id}/questionnaire",
     summary="Import a filled-in XLSX questionnaire (all cells valid, or nothing written)",
 )
-async def import_questionnaire(
+def import_questionnaire(
     assessment_id: uuid.UUID,
     principal: CurrentPrincipal,
     session: DbSession,
     file: Annotated[UploadFile, File()],
 ) -> dict[str, int]:
-    return exports.import_answers(session, principal, assessment_id, await file.read())
+    return exports.import_answers(session, principal, assessment_id, file.file.read())
 
 
 @router.post(
     "/bundles/import", summary="Import a member's signed submission bundle", tags=["bundles"]
 )
-async def import_bundle(
-    principal: CurrentPrincipal, session: DbSession, request: Request
+def import_bundle(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    bundle: Annotated[dict[str, Any], Body(description="the signed bundle JSON")],
 ) -> dict[str, object]:
-    try:
-        bundle = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput("the bundle is not JSON", [FieldError("body", str(exc))]) from exc
     return bundles.import_bundle(session, principal, bundle)

@@ -26,8 +26,11 @@ ASSESSMENTS_READ = "assessments.read"  # read assessments, answers, scores, road
 ASSESSMENTS_WRITE = "assessments.write"  # answer, attach evidence, edit the roadmap, submit
 ASSESSMENTS_REVIEW = "assessments.review"  # return or accept submitted assessments
 CAMPAIGNS_MANAGE = "campaigns.manage"  # launch campaigns over the node's subtree
+TRAINING_READ = "training.read"  # read programmes, cohorts, participants, results, capacity
+TRAINING_MANAGE = "training.manage"  # edit the catalogue, generate and approve programmes
+TRAINING_DELIVER = "training.deliver"  # cohorts, participants, attendance, results, certificates
 
-_READ = {REGISTRY_READ}
+_READ = {REGISTRY_READ, TRAINING_READ}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     FEDERATION_ADMIN: frozenset(
         {
@@ -47,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ASSESSMENTS_WRITE,
             ASSESSMENTS_REVIEW,
             CAMPAIGNS_MANAGE,
+            TRAINING_READ,
+            TRAINING_MANAGE,
+            TRAINING_DELIVER,
         }
     ),
     MEMBER_ADMIN: frozenset(
@@ -64,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ASSESSMENTS_WRITE,
             ASSESSMENTS_REVIEW,
             CAMPAIGNS_MANAGE,
+            TRAINING_READ,
+            TRAINING_DELIVER,
         }
     ),
     ANALYST: frozenset(

@@ -123,7 +123,7 @@ def diff(
     status_code=201,
     summary="Import a pack, an OSCAL catalog or profile, a CISO Assistant library, CSV/XLSX",
 )
-async def import_file(
+def import_file(
     principal: CurrentPrincipal,
     session: DbSession,
     file: Annotated[UploadFile, File()],
@@ -156,7 +156,7 @@ async def import_file(
     suffix = Path(file.filename or "upload").suffix[:10]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await file.read())
+        path.write_bytes(file.file.read())
         outcomes, warnings = service.import_file(session, principal, path, request)
     return ImportOut(
         packs=[PackOut.of(o.pack) for o in outcomes],

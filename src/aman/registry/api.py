@@ -73,8 +73,8 @@ def wg_out(session: DbSession, groups: list[WorkingGroup]) -> list[WorkingGroupO
     ]
 
 
-async def _csv_text(file: UploadFile) -> str:
-    raw = await file.read()
+def _csv_text(file: UploadFile) -> str:
+    raw = file.file.read()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -163,10 +163,10 @@ def create_organisation(
     response_model=ImportReport,
     summary="Import organisations from CSV (all rows valid, or nothing written)",
 )
-async def import_organisations(
+def import_organisations(
     file: UploadFile, principal: CurrentPrincipal, session: DbSession
 ) -> ImportReport:
-    return csv_import.import_organisations(session, principal, await _csv_text(file))
+    return csv_import.import_organisations(session, principal, _csv_text(file))
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationOut)
@@ -236,10 +236,10 @@ def create_contact(data: ContactIn, principal: CurrentPrincipal, session: DbSess
     response_model=ImportReport,
     summary="Import contacts from CSV (all rows valid, or nothing written)",
 )
-async def import_contacts(
+def import_contacts(
     file: UploadFile, principal: CurrentPrincipal, session: DbSession
 ) -> ImportReport:
-    return csv_import.import_contacts(session, principal, await _csv_text(file))
+    return csv_import.import_contacts(session, principal, _csv_text(file))
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)

@@ -17,12 +17,29 @@ from aman.frameworks.api import router as frameworks_router
 from aman.middleware import RequestContext
 from aman.migrate import current_revisions, head_revisions
 from aman.registry.api import router as registry_router
+from aman.reports.api import router as reports_router
+from aman.scanners.ai.api import router as ai_scanner_router
+from aman.scanners.cloud.api import router as cloud_scanner_router
+from aman.scanners.fiveg.api import router as fiveg_scanner_router
 from aman.scanners.pqc.api import router as pqc_scanner_router
 from aman.settings import Settings, get_settings
 from aman.training.api import router as training_router
 from aman.training.api import verify_router as training_verify_router
+from aman.web.setup import install as install_web
 
 API_PREFIX = "/api/v1"
+
+
+def _include_pages(app: FastAPI) -> None:
+    """Dashboards, assessment pages and report downloads (imported here: their `nav`
+    registrations must run before the first page renders)."""
+    from aman.assessments.views import router as assessment_pages
+    from aman.reports.views import router as report_pages
+    from aman.web.dashboards import router as dashboard_pages
+
+    app.include_router(dashboard_pages)
+    app.include_router(assessment_pages)
+    app.include_router(report_pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,8 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assessments_router, prefix=API_PREFIX)
     app.include_router(evidence_router, prefix=API_PREFIX)
     app.include_router(pqc_scanner_router, prefix=API_PREFIX)
+    app.include_router(fiveg_scanner_router, prefix=API_PREFIX)
+    app.include_router(cloud_scanner_router, prefix=API_PREFIX)
+    app.include_router(ai_scanner_router, prefix=API_PREFIX)
     app.include_router(training_router, prefix=API_PREFIX)
     app.include_router(training_verify_router)
+    app.include_router(reports_router, prefix=API_PREFIX)
+    install_web(app)  # pages, /static and HTML error pages (after the API routes)
+    _include_pages(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

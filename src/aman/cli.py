@@ -11,6 +11,8 @@ from aman.evidence.cli import app as evidence_app
 from aman.frameworks.cli import app as frameworks_app
 from aman.migrate import current_revisions, downgrade, head_revisions, upgrade_engine_url
 from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
+from aman.reports.cli import app as reports_app
+from aman.scanners.checks_cli import app as check_app
 from aman.scanners.pqc.cli import app as scan_app
 from aman.settings import get_settings
 from aman.training.cli import app as training_app
@@ -37,8 +39,10 @@ app.add_typer(assessments_app, name="assessments")
 app.add_typer(rollup_app, name="rollup")
 app.add_typer(bundles_app, name="bundles")
 app.add_typer(scan_app, name="scan")
+app.add_typer(check_app, name="check")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(training_app, name="training")
+app.add_typer(reports_app, name="reports")
 
 
 def migrate_database() -> None:

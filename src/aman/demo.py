@@ -27,6 +27,7 @@ from aman.evidence.models import ScanRun
 from aman.registry import service as registry
 from aman.registry.models import Contact, Country, Member, Organisation, WorkingGroup
 from aman.registry.schemas import ContactIn, MemberIn, OrganisationIn, WGMemberIn, WorkingGroupIn
+from aman.scanners.checks_demo import load_checks_demo
 from aman.scanners.pqc.demo import load_scan_demo
 from aman.settings import Settings
 from aman.training.demo import load_training_demo
@@ -307,6 +308,7 @@ def load_demo(settings: Settings) -> list[Credential]:
         with transaction(make_sessionmaker(engine)) as session:
             if not session.scalar(select(ScanRun.id).limit(1)):
                 load_scan_demo(session, settings)  # runs also fill the PQC assessments
+                load_checks_demo(session, settings)
         return credentials
     finally:
         engine.dispose()

@@ -14,6 +14,8 @@ from aman.auth.api import router as auth_router
 from aman.db import make_engine, make_sessionmaker
 from aman.evidence.api import router as evidence_router
 from aman.frameworks.api import router as frameworks_router
+from aman.intel.api import router as intel_router
+from aman.intel.taxii.routes import router as taxii_router
 from aman.middleware import RequestContext
 from aman.migrate import current_revisions, head_revisions
 from aman.registry.api import router as registry_router
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fiveg_scanner_router, prefix=API_PREFIX)
     app.include_router(cloud_scanner_router, prefix=API_PREFIX)
     app.include_router(ai_scanner_router, prefix=API_PREFIX)
+    app.include_router(intel_router, prefix=API_PREFIX)
+    app.include_router(taxii_router)
     app.include_router(training_router, prefix=API_PREFIX)
     app.include_router(training_verify_router)
     app.include_router(reports_router, prefix=API_PREFIX)

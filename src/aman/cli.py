@@ -9,6 +9,7 @@ from aman.auth.cli import audit_app, tokens_app, users_app
 from aman.cli_support import console, db, handle_errors, operator
 from aman.evidence.cli import app as evidence_app
 from aman.frameworks.cli import app as frameworks_app
+from aman.intel.cli import app as intel_app
 from aman.migrate import current_revisions, downgrade, head_revisions, upgrade_engine_url
 from aman.registry.cli import contacts_app, countries_app, members_app, orgs_app, wg_app
 from aman.reports.cli import app as reports_app
@@ -41,6 +42,7 @@ app.add_typer(bundles_app, name="bundles")
 app.add_typer(scan_app, name="scan")
 app.add_typer(check_app, name="check")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(intel_app, name="intel")
 app.add_typer(training_app, name="training")
 app.add_typer(reports_app, name="reports")
 

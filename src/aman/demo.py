@@ -24,6 +24,7 @@ from aman.auth.schemas import GrantIn, UserIn
 from aman.cli_support import operator
 from aman.db import make_engine, make_sessionmaker, transaction, utcnow
 from aman.evidence.models import ScanRun
+from aman.intel.demo import load_intel_demo
 from aman.registry import service as registry
 from aman.registry.models import Contact, Country, Member, Organisation, WorkingGroup
 from aman.registry.schemas import ContactIn, MemberIn, OrganisationIn, WGMemberIn, WorkingGroupIn
@@ -301,6 +302,7 @@ def load_demo(settings: Settings) -> list[Credential]:
             _contacts(session, members)
             _working_groups(session, members)
             credentials = _users(session, settings, members)
+            load_intel_demo(session, members)
         with transaction(make_sessionmaker(engine)) as session:
             load_assessment_demo(session, operator())
         with transaction(make_sessionmaker(engine)) as session:

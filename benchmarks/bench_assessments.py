@@ -229,7 +229,7 @@ def bench_api(tmp: Path) -> dict[str, Any]:
             ),
         )
         _, token = auth.create_token(s, OP, user.id, TokenIn(name="b"))
-    app = create_app(Settings(data_dir=tmp, database_url=url, secret_key="bench"))
+    app = create_app(Settings(data_dir=tmp, database_url=url, secret_key="bench", gc_freeze=True))
     samples = []
     with TestClient(app) as client:
         for i in range(120):

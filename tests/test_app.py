@@ -67,3 +67,15 @@ def test_openapi_documents_bearer_login(client: Any) -> None:
     )
     assert "/api/v1/members" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_served_app_freezes_startup_objects(tmp_path: Path) -> None:
+    import gc
+
+    settings = Settings(data_dir=tmp_path, secret_key="k", gc_freeze=True)
+    before = gc.get_freeze_count()
+    try:
+        with TestClient(create_app(settings)):
+            assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -44,10 +47,22 @@ def _include_pages(app: FastAPI) -> None:
     app.include_router(report_pages)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Long-running servers move everything alive after start-up (modules, caches) out of the
+    garbage collector's reach: full collections then stop walking it, which removes the 200+ ms
+    pauses that otherwise dominate the tail latency of big responses (see benchmarks)."""
+    if app.state.settings.gc_freeze:
+        gc.collect()
+        gc.freeze()
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.ensure_data_dir()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Aman",
         version=__version__,
         description="Frameworks, assessments, automated evidence, threat intelligence and "

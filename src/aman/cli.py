@@ -93,10 +93,13 @@ def serve(
     reload: bool = typer.Option(False, help="Reload on code changes (development)"),
 ) -> None:
     """Apply migrations, then serve the web UI and API."""
+    import os
+
     import uvicorn
 
     settings = get_settings()
     migrate_database()
+    os.environ.setdefault("AMAN_GC_FREEZE", "true")  # read by the app factory in the server
     console.print(
         f"Aman on http://{host or settings.host}:{port or settings.port}  (API docs at /api/docs)"
     )

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     benchmark_k: int = Field(
         default=5, ge=2, description="Peers needed before a benchmark cell is shown"
     )
+    gc_freeze: bool = Field(
+        default=False,
+        description="Freeze the objects alive after start-up out of the garbage collector "
+        "(`aman serve` turns it on; tests leave it off)",
+    )
     trust_proxy_headers: bool = Field(
         default=False,
         description="Take the client IP from X-Forwarded-For (behind a reverse proxy)",

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from aman.assessments.binstats import SCALE, Stats, stats, to_bin
 from aman.assessments.models import Answer, Assessment, Campaign, RollupBin
 from aman.dialects import bulk_insert, increment_rows
+from aman.gcutil import collection_paused
 
 COUNTED = ("submitted", "accepted")
 TARGETS = "#targets"
@@ -121,6 +122,11 @@ def count_targets(session: Session, campaign: Campaign, targets: Sequence[tuple[
 
 def recompute(session: Session, campaign_id: uuid.UUID) -> int:
     """Rebuild a campaign's bins from its answers; returns the number of bins written."""
+    with collection_paused():
+        return _recompute(session, campaign_id)
+
+
+def _recompute(session: Session, campaign_id: uuid.UUID) -> int:
     session.execute(delete(RollupBin).where(RollupBin.campaign_id == campaign_id))
     counts: Counter[Key] = Counter()
     a = Assessment

@@ -111,16 +111,23 @@ def measure(server: Server, n: int, budget: float = 120.0) -> dict[str, Any]:
     print(f"   ingest {ingest:.2f} s ({status.success_count} ok, {status.failure_count} failed)")
     first_page = _median_ms(lambda: coll.get_objects(limit=100), 5)
     print(f"   first page {first_page:.1f} ms")
-    pull, pulled, complete = _full_pull(coll, n, budget)
-    state = "" if complete else f" - stopped at the {budget:.0f} s budget, extrapolated"
-    print(f"   full pull {pull:.2f} s ({pulled} objects{state})")
+    error = None
+    try:
+        pull, pulled, complete = _full_pull(coll, n, budget)
+    except Exception as exc:  # a server failing mid-pull is a result, not a crash
+        pull, pulled, complete, error = 0.0, 0, False, f"{type(exc).__name__}: {exc}"[:300]
+        print(f"   full pull FAILED: {error}")
+    else:
+        state = "" if complete else f" - stopped at the {budget:.0f} s budget, extrapolated"
+        print(f"   full pull {pull:.2f} s ({pulled} objects{state})")
     with httpx.Client(auth=(server.user, server.password), timeout=60) as http:
         root = server.api_root_url
         http.get(root, headers={"Accept": TAXII})
         auth_ms = _median_ms(lambda: http.get(root, headers={"Accept": TAXII}), 30)
         plain_ms = None
         if server.healthz:
-            plain_ms = _median_ms(lambda: httpx.get(server.healthz or ""), 30)
+            http.get(server.healthz)
+            plain_ms = _median_ms(lambda: http.get(server.healthz or ""), 30)
     print(f"   authenticated API-root GET {auth_ms:.1f} ms")
     return {
         "server": server.name,
@@ -132,6 +139,7 @@ def measure(server: Server, n: int, budget: float = 120.0) -> dict[str, Any]:
         "first_page_ms": first_page,
         "full_pull_s": pull,
         "full_pull_complete": complete,
+        "full_pull_error": error,
         "pulled": pulled,
         "auth_request_ms": auth_ms,
         "unauthenticated_request_ms": plain_ms,
@@ -240,6 +248,12 @@ def main() -> None:
     report(results, skipped, scale)
 
 
+def _pull_cell(r: dict[str, Any]) -> str:
+    if r.get("full_pull_error"):
+        return "failed"
+    return f"{r['full_pull_s']:,.2f} s" + ("" if r["full_pull_complete"] else " (est.)")
+
+
 def _ratio(value: float, base: float, higher_is_better: bool) -> str:
     if not base or not value:
         return "-"
@@ -259,11 +273,13 @@ def report(
                 f"{r['objects']:,}",
                 f"{r['ingest_per_s']:,.0f} obj/s",
                 f"{r['first_page_ms']:,.1f} ms",
-                f"{r['full_pull_s']:,.2f} s" + ("" if r["full_pull_complete"] else " (est.)"),
+                _pull_cell(r),
                 f"{r['auth_request_ms']:,.1f} ms",
                 "-" if r is aman else _ratio(r["ingest_per_s"], aman["ingest_per_s"], True),
                 "-" if r is aman else _ratio(r["first_page_ms"], aman["first_page_ms"], False),
-                "-" if r is aman else _ratio(r["full_pull_s"], aman["full_pull_s"], False),
+                "-"
+                if r is aman or r.get("full_pull_error")
+                else _ratio(r["full_pull_s"], aman["full_pull_s"], False),
             )
         )
     header = (

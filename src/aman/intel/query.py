@@ -25,6 +25,7 @@ from sqlalchemy import (
     Uuid,
     and_,
     bindparam,
+    literal,
     or_,
     select,
 )
@@ -216,7 +217,10 @@ def _template(shape: _PageShape) -> Select[Any]:
         _select(shape.with_body)
         .where(and_(*where))
         .order_by(StoredObject.date_added_us)
-        .limit(shape.limit + 1)
+        # LIMIT as a literal: PostgreSQL re-plans prepared statements generically after a few
+        # executions, and with an unknown LIMIT it assumes a large share of the table is
+        # wanted and picks a sequential scan plus sort over the ordered index.
+        .limit(literal(shape.limit + 1, literal_execute=True))
     )
 
 

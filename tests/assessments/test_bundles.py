@@ -28,8 +28,9 @@ def _pem(key: Ed25519PrivateKey) -> str:
 
 
 @pytest.fixture
-def member_side(tmp_path: Path, sqlite_template: Path, pack_cache: Path, op: Any,
-                answer_all: Any) -> Any:
+def member_side(
+    tmp_path: Path, sqlite_template: Path, pack_cache: Path, op: Any, answer_all: Any
+) -> Any:
     """The member's own installation (its own SQLite file) with one accepted assessment."""
     from aman.frameworks.service import sync_shipped
 
@@ -38,12 +39,13 @@ def member_side(tmp_path: Path, sqlite_template: Path, pack_cache: Path, op: Any
     factory = make_sessionmaker(make_engine(f"sqlite:///{path}"))
     with transaction(factory) as s:
         sync_shipped(s, op, pack_cache)
-        m = registry.create_member(s, op, MemberIn(name="CERT A", country_code="MY",
-                                                   membership_class="full"))
-        registry.create_organisation(s, op, OrganisationIn(member_id=m.id, name="Telco A",
-                                                           sector="telecom"))
-        c = service.launch_campaign(s, op, CampaignIn(name="PQC 2026",
-                                                      pack="aman-pqc-readiness"))
+        m = registry.create_member(
+            s, op, MemberIn(name="CERT A", country_code="MY", membership_class="full")
+        )
+        registry.create_organisation(
+            s, op, OrganisationIn(member_id=m.id, name="Telco A", sector="telecom")
+        )
+        c = service.launch_campaign(s, op, CampaignIn(name="PQC 2026", pack="aman-pqc-readiness"))
         a = s.scalar(select(Assessment).where(Assessment.campaign_id == c.id))
     from aman.assessments.packs import pack_tree
     from aman.assessments.schemas import AnswerIn
@@ -63,8 +65,9 @@ def _count(factory: Any, model: Any) -> int:
 
 
 @pytest.mark.parametrize("consent", ["assessments", "aggregates"])
-def test_round_trip_replay_tamper_unknown_key(member_side: Any, factory: Any, world: Any,
-                                              packs: None, op: Any, consent: str) -> None:
+def test_round_trip_replay_tamper_unknown_key(
+    member_side: Any, factory: Any, world: Any, packs: None, op: Any, consent: str
+) -> None:
     member_factory, member_id, campaign_id = member_side
     key = Ed25519PrivateKey.generate()
     with member_factory() as s:
@@ -91,8 +94,14 @@ def test_round_trip_replay_tamper_unknown_key(member_side: Any, factory: Any, wo
     assert again["replay"]
     with factory() as s:
         imported = list(s.scalars(select(Assessment).where(Assessment.origin.like("bundle:%"))))
-        answers = int(s.scalar(select(func.count()).select_from(Answer).where(
-            Answer.assessment_id == imported[0].id)) or 0)
+        answers = int(
+            s.scalar(
+                select(func.count())
+                .select_from(Answer)
+                .where(Answer.assessment_id == imported[0].id)
+            )
+            or 0
+        )
     assert len(imported) == 1 and imported[0].status == "accepted"
     assert imported[0].score == pytest.approx(payload["assessments"][0]["score"])
     if consent == "assessments":

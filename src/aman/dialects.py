@@ -99,3 +99,46 @@ def bulk_insert(
         cursor.executemany(statement, raw_rows)
     finally:
         cursor.close()
+
+
+def uuid_as_text(dialect: str, column: str) -> str:
+    """SQL for a UUID column as canonical dashed lower-case text (what `str(uuid)` gives):
+    PostgreSQL casts its uuid type; SQLite stores 32 hex digits, so the dashes are put in."""
+    if dialect == "postgresql":
+        return f"CAST({column} AS TEXT)"
+    if dialect == "sqlite":
+        parts = " || '-' || ".join(
+            f"substr({column}, {start}, {length})"
+            for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        )
+        return f"lower({parts})"
+    raise ValueError(f"unsupported database dialect {dialect!r}")
+
+
+def json_object_items(dialect: str, column: str, key: str) -> str:
+    """A table-valued call listing (key, value) of the JSON object `column`[`key`] (`key` is
+    our own identifier, never input); values come back as text on PostgreSQL, typed on SQLite."""
+    if dialect == "postgresql":
+        return f"json_each_text(CAST({column} AS json) -> '{key}')"
+    if dialect == "sqlite":
+        return f"json_each({column}, '$.{key}')"
+    raise ValueError(f"unsupported database dialect {dialect!r}")
+
+
+def round_half_up(dialect: str, expression: str) -> str:
+    """SQL rounding a non-negative number to the nearest integer, halves up: the same rule as
+    `math.floor(x + 0.5)` in Python, so bins counted in SQL and in Python agree."""
+    if dialect == "postgresql":
+        return f"CAST(floor({expression} + 0.5) AS INTEGER)"
+    if dialect == "sqlite":  # CAST truncates towards zero, which is floor for x + 0.5 >= 0
+        return f"CAST(({expression}) + 0.5 AS INTEGER)"
+    raise ValueError(f"unsupported database dialect {dialect!r}")
+
+
+def tune_for_aggregation(session: Session) -> None:
+    """Let one large GROUP BY stay in memory as a hash table (PostgreSQL's default 4 MB
+    work_mem spills it to disk and sorts) and skip JIT compilation, which costs more than it
+    saves for a single pass. Both only for the current transaction; SQLite needs neither."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+        session.execute(text("SET LOCAL jit = off"))

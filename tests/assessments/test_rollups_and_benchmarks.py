@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from aman.assessments import insights, rollups, service
-from aman.assessments.models import Assessment, RollupBin
+from aman.assessments.models import Answer, Assessment, RollupBin
 from aman.assessments.schemas import CampaignIn, ReviewIn
 from aman.auth.permissions import Principal
 from aman.db import transaction
@@ -138,3 +138,50 @@ def test_benchmark_k_threshold_and_no_peer_answers(
         params={"scope": "sector:telecom", "node": "total"},
     )
     assert r.json()[0]["count"] == 6
+
+
+def test_recompute_in_sql_counts_what_incremental_counts_on_ties_and_edges(
+    factory: Any, world: Any, campaign: Any, answer_all: Any, op: Principal
+) -> None:
+    """The recompute aggregates inside the database, the incremental path in Python: both
+    must bin halves the same way (up), clamp out-of-range scores, skip inferred answers and
+    nulls, and leave member x sector out for organisations without a sector."""
+    with factory() as s:
+        rows = list(s.scalars(select(Assessment).where(Assessment.campaign_id == campaign.id)))
+    for a in rows:
+        answer_all(a.id, "2")
+        _submit(factory, op, a.id)
+    with transaction(factory) as s:
+        first, second = (s.get(Assessment, a.id) for a in rows[:2])
+        assert first is not None and second is not None
+        first.node_scores = {"nodes": {"PQC-INV": 12.5, "PQC-TLS": None}, "domains": {"d": 0.5}}
+        first.score = 100.4999
+        second.node_scores = {"nodes": {"PQC-INV": 87.5}, "domains": {}}
+        second.score, second.sector = -0.2, None
+        tie, inferred = s.scalars(
+            select(Answer).where(Answer.assessment_id == first.id).order_by(Answer.ref_id).limit(2)
+        )
+        tie.value = 0.125  # 12.5 %: a tie that round() would send to 12
+        inferred.inferred_from = {"pack": "x", "ref_id": "y"}
+    with transaction(factory) as s:  # what submit/accept would have added, from scratch
+        s.execute(delete(RollupBin).where(RollupBin.campaign_id == campaign.id))
+        counted = list(s.scalars(select(Assessment).where(Assessment.campaign_id == campaign.id)))
+        rollups.count_targets(
+            s, campaign, [(a.member_id, a.organisation_id, a.sector) for a in counted]
+        )
+        for a in counted:
+            rollups.apply(s, a)
+    incremental = _bins(factory, campaign.id)
+    with transaction(factory) as s:
+        written = rollups.recompute(s, campaign.id)
+    assert _bins(factory, campaign.id) == incremental
+    assert written == len(incremental)
+    assert incremental[("federation", f"req:{tie.ref_id}", 13)] == 1
+    assert incremental[("federation", "node:PQC-INV", 13)] == 1
+    assert incremental[("federation", "domain:d", 1)] == 1
+    assert incremental[("federation", "total", 100)] == 1
+    assert incremental[("federation", "total", 0)] == 1
+    assert not any(node == "node:PQC-TLS" for _, node, _ in incremental)
+    assert not any(
+        scope.endswith(":sector:None") or scope == "sector:None" for scope, _, _ in incremental
+    )

@@ -4,6 +4,7 @@ node scores, which is finer than any dashboard shows."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,7 +13,8 @@ TOP = 100 * SCALE
 
 
 def to_bin(percent: float) -> int:
-    return max(0, min(TOP, round(percent * SCALE)))
+    """Halves round up (not to even, as `round` does): the rule SQL applies in a recompute."""
+    return max(0, min(TOP, math.floor(percent * SCALE + 0.5)))
 
 
 @dataclass(frozen=True, slots=True)

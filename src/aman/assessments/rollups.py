@@ -5,24 +5,30 @@ scores in every scope it belongs to (the federation, its member state, its secto
 wide, and its sector within its member state), and its score on each requirement (`req:<ref>`)
 in the federation, member-state and sector scopes. Submission adds its bins, a return subtracts
 them (answers are frozen while submitted, so the subtraction is exact), and `recompute` rebuilds
-a campaign from the answers with one GROUP BY over them. Statistics are computed from the bins
-on read (see binstats).
+a campaign from the answers with one INSERT … SELECT that aggregates inside the database.
+Statistics are computed from the bins on read (see binstats).
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Integer, String, Table, delete, func, select
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import Table, TextClause, Uuid, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
-from aman.assessments.binstats import SCALE, Stats, stats, to_bin
+from aman.assessments.binstats import SCALE, TOP, Stats, stats, to_bin
 from aman.assessments.models import Answer, Assessment, Campaign, RollupBin
-from aman.dialects import bulk_insert, increment_rows
+from aman.dialects import (
+    increment_rows,
+    json_object_items,
+    round_half_up,
+    tune_for_aggregation,
+    uuid_as_text,
+)
 from aman.gcutil import collection_paused
 
 COUNTED = ("submitted", "accepted")
@@ -37,11 +43,6 @@ def scopes(member_id: uuid.UUID | str, sector: str | None) -> list[str]:
     if sector:
         out += [f"sector:{sector}", f"member:{member_id}:sector:{sector}"]
     return out
-
-
-def _uuid_text(value: str) -> str:
-    """A UUID read as text (SQLite stores 32 hex digits) in its canonical dashed form."""
-    return str(uuid.UUID(value)) if len(value) == 32 else value
 
 
 def requirement_scopes(member_id: uuid.UUID | str, sector: str | None) -> list[str]:
@@ -128,52 +129,67 @@ def recompute(session: Session, campaign_id: uuid.UUID) -> int:
 
 def _recompute(session: Session, campaign_id: uuid.UUID) -> int:
     session.execute(delete(RollupBin).where(RollupBin.campaign_id == campaign_id))
-    counts: Counter[Key] = Counter()
-    a = Assessment
-    targets = (
-        select(a.member_id, a.sector, func.count())
-        .where(a.campaign_id == campaign_id)
-        .group_by(a.member_id, a.sector)
-    )
-    for member_id, sector, n in session.execute(targets):
-        for scope in scopes(member_id, sector):
-            counts[(scope, TARGETS, 0)] += n
-    value_bin = sql_cast(func.round(Answer.value * (100 * SCALE)), Integer)
-    member_text = sql_cast(a.member_id, String)  # no UUID object per row: this loop is hot
-    histogram = (
-        select(member_text, a.sector, Answer.ref_id, value_bin, func.count())
-        .join(Answer, Answer.assessment_id == a.id)
-        .where(
-            a.campaign_id == campaign_id,
-            a.status.in_(COUNTED),
-            Answer.value.is_not(None),
-            Answer.inferred_from.is_(None),
-        )
-        .group_by(member_text, a.sector, Answer.ref_id, value_bin)
-    )
-    cells: dict[tuple[str, str | None], list[str]] = {}
-    for member, sector, ref, b, n in session.execute(histogram):
-        keys = cells.get((member, sector))
-        if keys is None:
-            keys = cells[(member, sector)] = requirement_scopes(_uuid_text(member), sector)
-        node = f"req:{ref}"
-        for scope in keys:
-            counts[(scope, node, b)] += n
-    scored = select(a.member_id, a.sector, a.node_scores, a.score).where(
-        a.campaign_id == campaign_id, a.status.in_(COUNTED)
-    )
-    for member_id, sector, node_scores, total in session.execute(scored):
-        keys = scopes(member_id, sector)
-        for node, b in node_bins(node_scores or {}, total):
-            for scope in keys:
-                counts[(scope, node, b)] += 1
-    bulk_insert(
-        session,
-        _table(),
-        [*KEYS, "count"],
-        [(campaign_id, s, n, b, c) for (s, n, b), c in counts.items()],
-    )
-    return len(counts)
+    tune_for_aggregation(session)
+    dialect = session.get_bind().dialect.name
+    result = session.execute(_recompute_statement(dialect), {"campaign": campaign_id})
+    return int(cast(Any, result).rowcount)
+
+
+@functools.cache
+def _recompute_statement(dialect: str) -> TextClause:
+    """One INSERT … SELECT rebuilding a campaign's bins inside the database: nothing crosses
+    the wire but the statement. `cells` holds counts per (member, sector, node, bin) — answers
+    per requirement, assessments per node/domain/total score and targets — and the four
+    scopes sum them, as `scopes`/`requirement_scopes` do for one assessment (requirements are
+    not kept per member x sector: `fine` = 0)."""
+    member = uuid_as_text(dialect, "a.member_id")
+    answer_bin = round_half_up(dialect, f"an.value * {100 * SCALE}")
+
+    def score_bin(expression: str) -> str:
+        b = round_half_up(dialect, f"({expression}) * {SCALE}")
+        return f"CASE WHEN {b} < 0 THEN 0 WHEN {b} > {TOP} THEN {TOP} ELSE {b} END"
+
+    def items(key: str) -> str:
+        return json_object_items(dialect, "a.node_scores", key)
+
+    number = "CAST(j.value AS DOUBLE PRECISION)"
+    counted = "a.campaign_id = :campaign AND a.status IN ('submitted', 'accepted')"
+    sql = f"""
+INSERT INTO rollup_bins (campaign_id, scope, node, bin, count)
+WITH cells AS (
+  SELECT {member} AS member, a.sector AS sector, 'req:' || an.ref_id AS node,
+         {answer_bin} AS bin, COUNT(*) AS n, 0 AS fine
+  FROM assessments a JOIN answers an ON an.assessment_id = a.id
+  WHERE {counted} AND an.value IS NOT NULL AND an.inferred_from IS NULL
+  GROUP BY a.member_id, a.sector, an.ref_id, {answer_bin}
+  UNION ALL
+  SELECT member, sector, node, bin, COUNT(*), 1 FROM (
+    SELECT {member} AS member, a.sector AS sector, 'node:' || j.key AS node,
+           {score_bin(number)} AS bin
+    FROM assessments a, {items("nodes")} AS j WHERE {counted} AND j.value IS NOT NULL
+    UNION ALL
+    SELECT {member}, a.sector, 'domain:' || j.key, {score_bin(number)}
+    FROM assessments a, {items("domains")} AS j WHERE {counted} AND j.value IS NOT NULL
+    UNION ALL
+    SELECT {member}, a.sector, 'total', {score_bin("a.score")}
+    FROM assessments a WHERE {counted} AND a.score IS NOT NULL
+  ) scored
+  GROUP BY member, sector, node, bin
+  UNION ALL
+  SELECT {member}, a.sector, '{TARGETS}', 0, COUNT(*), 1
+  FROM assessments a WHERE a.campaign_id = :campaign GROUP BY a.member_id, a.sector
+)
+SELECT :campaign, 'federation', node, bin, SUM(n) FROM cells GROUP BY node, bin
+UNION ALL
+SELECT :campaign, 'member:' || member, node, bin, SUM(n) FROM cells GROUP BY member, node, bin
+UNION ALL
+SELECT :campaign, 'sector:' || sector, node, bin, SUM(n) FROM cells
+WHERE sector IS NOT NULL GROUP BY sector, node, bin
+UNION ALL
+SELECT :campaign, 'member:' || member || ':sector:' || sector, node, bin, n FROM cells
+WHERE fine = 1 AND sector IS NOT NULL
+"""  # noqa: S608 - built from our own identifiers and constants only
+    return text(sql).bindparams(bindparam("campaign", type_=Uuid()))
 
 
 def bins(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -24,6 +25,31 @@ SECURITY_HEADERS = [
 ]
 # Swagger UI needs its inline bootstrap script; its page gets a looser policy of its own.
 DOCS_PATHS = ("/api/docs", "/api/redoc")
+
+#: limit in bytes → (media type, body) of the 413 answer for one path prefix.
+TooLargeBody = Callable[[int], tuple[str, bytes]]
+_TOO_LARGE: dict[str, TooLargeBody] = {}
+
+
+def register_too_large(prefix: str, render: TooLargeBody) -> None:
+    """Answer oversized requests under `prefix` (e.g. `/taxii2`) in that protocol's own error
+    format instead of RFC 9457: a slice registers this, the middleware imports no slice."""
+    _TOO_LARGE[prefix.rstrip("/")] = render
+
+
+def too_large_body(path: str, limit: int) -> tuple[str, bytes]:
+    """The media type and body of a 413 for `path` (the longest registered prefix wins)."""
+    for prefix in sorted(_TOO_LARGE, key=len, reverse=True):
+        if path == prefix or path.startswith(prefix + "/"):
+            return _TOO_LARGE[prefix](limit)
+    body: dict[str, Any] = {
+        "type": "urn:aman:problem:payload-too-large",
+        "title": "Payload too large",
+        "status": 413,
+        "detail": f"the request body exceeds {limit} bytes",
+        "instance": path,
+    }
+    return "application/problem+json", orjson.dumps(body)
 
 
 class RequestContext:
@@ -91,22 +117,16 @@ class RequestContext:
             await self._reject(scope, send, request_id)
 
     async def _reject(self, scope: Scope, send: Send, request_id: str) -> None:
-        body: dict[str, Any] = {
-            "type": "urn:aman:problem:payload-too-large",
-            "title": "Payload too large",
-            "status": 413,
-            "detail": f"the request body exceeds {self.max_body} bytes",
-            "instance": scope["path"],
-        }
+        media_type, body = too_large_body(scope["path"], self.max_body)
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/problem+json"),
+                    (b"content-type", media_type.encode("latin-1")),
                     (b"x-request-id", request_id.encode()),
                     (b"connection", b"close"),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": orjson.dumps(body)})
+        await send({"type": "http.response.body", "body": body})

@@ -166,3 +166,30 @@ def test_groups_reports_and_changes(client: Any, intel_world: Any, kit: Any) -> 
     back = client.post(f"{API}/reports/{rid}/return", json={"reason": "add a summary"}, headers=fed)
     assert back.json()["status"] == "draft"
     assert client.get(f"{API}/reports", headers=intel_world.auth("a_viewer")).json() == []
+
+
+def test_searching_restricted_objects_through_the_api_is_audited(
+    client: Any, intel_world: Any, kit: Any, factory: Any
+) -> None:
+    """Search results carry names and patterns: reading AMBER/RED that way leaves an audit
+    row like any other read; CLEAR/GREEN results do not."""
+    from sqlalchemy import func, select
+
+    from aman.auth.models import AuditEntry
+
+    def reads() -> int:
+        with factory() as s:
+            stmt = select(func.count()).where(AuditEntry.action == "intel.read")
+            return int(s.scalar(stmt.select_from(AuditEntry)) or 0)
+
+    a = intel_world.auth("a_analyst")
+    green, amber = kit.indicator("203.0.113.20"), kit.indicator("203.0.113.21", tlp.AMBER)
+    client.post(
+        f"{API}/collections/federation/objects", json={"objects": [green, amber]}, headers=a
+    )
+    before = reads()
+    found = client.get(f"{API}/objects", params={"value": "203.0.113.20"}, headers=a).json()
+    assert [o["stix_id"] for o in found["items"]] == [green["id"]] and reads() == before
+    found = client.get(f"{API}/objects", params={"value": "203.0.113.21"}, headers=a).json()
+    assert [o["stix_id"] for o in found["items"]] == [amber["id"]]
+    assert reads() == before + 1

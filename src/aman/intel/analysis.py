@@ -13,20 +13,23 @@ import ipaddress
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import ColumnElement, and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from aman.auth.permissions import Principal
 from aman.errors import FieldError, InvalidInput, NotFound, PermissionDenied
-from aman.intel import extract
-from aman.intel.models import ObservableValue, SightingRecord, StoredObject
+from aman.intel import extract, service, tlp
+from aman.intel.models import Collection, ObservableValue, SightingRecord, StoredObject
+from aman.intel.timestamps import format_us, from_datetime
 from aman.intel.visibility import Reader, predicate, reader_for
 from aman.pagination import decode_cursor, encode_cursor
 from aman.registry.models import Member
 
 FAN_OUT_CAP = 50  # visible matches listed per value
+MAX_SIGHTING_COUNT = 999_999_999  # the STIX 2.1 bound of `count`
 HARD_CAP = 1000  # beyond this many stored matches a value is "over-correlating"
 HASH_LENGTHS = {32: ("md5",), 40: ("sha-1",), 64: ("sha-256",), 128: ("sha-512",)}
 
@@ -99,6 +102,53 @@ def sighting_summary(session: Session, principal: Principal, stix_id: str) -> Si
     return SightingSummary(
         stix_id, int(row[0]), int(row[1]), int(row[2]), int(total or 0), row[3], row[4]
     )
+
+
+def record_sighting(
+    session: Session,
+    principal: Principal,
+    coll: Collection,
+    stix_id: str,
+    *,
+    count: int,
+    first_seen: datetime,
+    last_seen: datetime,
+    level: str,
+) -> str:
+    """Report that the principal's member saw a visible object: a STIX sighting pushed into
+    `coll` (write access is checked by `push`), counted pseudonymously from then on."""
+    reader = _community(session, principal)
+    if not visible_anywhere(session, reader, stix_id):
+        raise NotFound(f"no visible object {stix_id}")
+    errors = []
+    if level not in tlp.LEVELS:
+        errors.append(FieldError("tlp", "one of " + ", ".join(tlp.LEVELS)))
+    if not 1 <= count <= MAX_SIGHTING_COUNT:
+        errors.append(FieldError("count", f"between 1 and {MAX_SIGHTING_COUNT}"))
+    if last_seen < first_seen:
+        errors.append(FieldError("last_seen", "must not be before first_seen"))
+    if errors:
+        raise InvalidInput("the sighting is not valid", errors)
+    now = format_us(from_datetime(datetime.now(UTC)))
+    sighting = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": f"sighting--{uuid.uuid4()}",
+        "created": now,
+        "modified": now,
+        "sighting_of_ref": stix_id,
+        "count": count,
+        "first_seen": format_us(from_datetime(first_seen)),
+        "last_seen": format_us(from_datetime(last_seen)),
+        "object_marking_refs": [tlp.TLP2_IDS[level]],
+    }
+    _, result = service.push(session, principal, coll, [sighting])
+    if result.failures:
+        raise InvalidInput(
+            "the sighting could not be stored",
+            [FieldError("sighting", f.message or "") for f in result.failures],
+        )
+    return str(sighting["id"])
 
 
 # --- correlation ------------------------------------------------------------------------
@@ -247,10 +297,15 @@ def search(
     tlp: str | None = None,
     member_id: uuid.UUID | None = None,
     collection_id: uuid.UUID | None = None,
+    text: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> SearchPage:
-    """Latest visible versions, newest first, filtered; keyset-paginated on the row key."""
+    """Latest visible versions, newest first, filtered; keyset-paginated on the row key.
+
+    `text` is a case-insensitive substring of the stored JSON (names, descriptions,
+    patterns…): no index serves it, so it scans until a page is full. Restricted (AMBER/RED)
+    results are audited here, so the API and the pages cannot forget it."""
     reader = _community(session, principal)
     limit = max(1, min(limit, 500))
     stmt = select(StoredObject).where(
@@ -273,10 +328,17 @@ def search(
         stmt = stmt.where(StoredObject.member_id == member_id)
     if collection_id:
         stmt = stmt.where(StoredObject.collection_id == collection_id)
+    if text and text.strip():
+        if len(text.strip()) > 200:
+            raise InvalidInput("the text is too long", [FieldError("text", "1-200 chars")])
+        needle = orjson.dumps(text.strip()).decode()[1:-1]  # as it is written in the JSON
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(StoredObject.body.ilike(f"%{escaped}%", escape="\\"))
     if cursor:
         (after,) = decode_cursor(cursor, 1)
         stmt = stmt.where(and_(StoredObject.pk < int(after)))
     rows = list(session.scalars(stmt.order_by(StoredObject.pk.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
+    service.audit_stored(session, principal, reader, rows)  # every AMBER/RED read, any caller
     return SearchPage(rows, encode_cursor([rows[-1].pk]) if more and rows else None)

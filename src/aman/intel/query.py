@@ -3,6 +3,7 @@
 Every page is `WHERE collection AND live AND <filters> AND <reader's TLP predicate> AND
 date_added > cursor ORDER BY date_added LIMIT n+1` on the (collection, date_added) index, so the
 first page, the hundredth page and an `added_after` poll cost the same at any collection size.
+Web pages read the same index backwards (`newest_first`, `date_added < cursor`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class Filters:
     spec_versions: tuple[str, ...] = ()
     limit: int = 100
     after_us: int | None = None  # from the `next` token
+    # Beyond TAXII, for web pages: TLP levels, and newest first with `before_us` as the cursor.
+    tlps: tuple[str, ...] = ()
+    newest_first: bool = False
+    before_us: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ def base_where(
         where.append(StoredObject.type.in_(filters.types))
     if filters.spec_versions:
         where.append(StoredObject.spec_version.in_(filters.spec_versions))
+    if filters.tlps:
+        where.append(StoredObject.tlp.in_(filters.tlps))
     version = _version_clause(filters.versions, default_version)
     if version is not None:
         where.append(version)
@@ -136,6 +143,8 @@ def base_where(
     )
     if floor is not None:
         where.append(StoredObject.date_added_us > floor)
+    if filters.before_us is not None:
+        where.append(StoredObject.date_added_us < filters.before_us)
     return where
 
 
@@ -163,6 +172,9 @@ class _PageShape:
     versions: frozenset[str]  # of first/last/all, plus "exact" for timestamps
     floor: bool
     limit: int
+    tlps: bool = False
+    newest_first: bool = False
+    ceiling: bool = False
 
 
 def _shape(reader: Reader, filters: Filters, with_body: bool, default: str) -> _PageShape:
@@ -179,6 +191,9 @@ def _shape(reader: Reader, filters: Filters, with_body: bool, default: str) -> _
         frozenset(modes),
         filters.added_after_us is not None or filters.after_us is not None,
         filters.limit,
+        bool(filters.tlps),
+        filters.newest_first,
+        filters.before_us is not None,
     )
 
 
@@ -201,6 +216,8 @@ def _template(shape: _PageShape) -> Select[Any]:
         where.append(StoredObject.type.in_(_strings("q_types")))
     if shape.spec_versions:
         where.append(StoredObject.spec_version.in_(_strings("q_spec")))
+    if shape.tlps:
+        where.append(StoredObject.tlp.in_(_strings("q_tlps")))
     if ALL not in shape.versions:
         clauses: list[ColumnElement[bool]] = []
         if LAST in shape.versions:
@@ -213,10 +230,13 @@ def _template(shape: _PageShape) -> Select[Any]:
         where.append(or_(*clauses))
     if shape.floor:
         where.append(StoredObject.date_added_us > bindparam("q_floor", type_=BigInteger()))
+    if shape.ceiling:
+        where.append(StoredObject.date_added_us < bindparam("q_ceiling", type_=BigInteger()))
+    order = StoredObject.date_added_us.desc() if shape.newest_first else StoredObject.date_added_us
     return (
         _select(shape.with_body)
         .where(and_(*where))
-        .order_by(StoredObject.date_added_us)
+        .order_by(order)
         # LIMIT as a literal: PostgreSQL re-plans prepared statements generically after a few
         # executions, and with an unknown LIMIT it assumes a large share of the table is
         # wanted and picks a sequential scan plus sort over the ordered index.
@@ -229,9 +249,11 @@ def _params(reader: Reader, collection_id: uuid.UUID, filters: Filters) -> dict[
     params["q_ids"] = list(filters.ids)
     params["q_types"] = list(filters.types)
     params["q_spec"] = list(filters.spec_versions)
+    params["q_tlps"] = list(filters.tlps)
     params["q_versions"] = [v for v in filters.versions if isinstance(v, int)]
     floor = [v for v in (filters.added_after_us, filters.after_us) if v is not None]
     params["q_floor"] = max(floor) if floor else 0
+    params["q_ceiling"] = filters.before_us if filters.before_us is not None else 0
     return params
 
 
@@ -256,7 +278,8 @@ def page(
     with_body: bool,
     default_version: str = LAST,
 ) -> Page:
-    """One keyset page of visible, live versions in date_added order."""
+    """One keyset page of visible, live versions in date_added order (or its reverse: then
+    `next` is the `before_us` of the following page)."""
     stmt, params = page_statement(reader, collection_id, filters, with_body, default_version)
     rows = [
         Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6] if with_body else None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -126,6 +126,17 @@ class CorrelationOut(BaseModel):
     over_correlating: bool
     matches: list[MatchOut]
     truncated: bool
+
+
+class SightingIn(BaseModel):
+    """A sighting reported from an object's page (dates: the days of the first and last
+    observation, UTC)."""
+
+    collection: str = Field(min_length=1, max_length=100)
+    count: int = Field(default=1, ge=1, le=999_999_999)
+    first_seen: date
+    last_seen: date
+    tlp: Level = "amber"
 
 
 class ConstituencyIn(BaseModel):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -466,14 +466,103 @@ def latest_visible(session: Session, principal: Principal, stix_id: str) -> Stor
     )
     if row is None:
         raise NotFound(f"no visible object {stix_id[:300]}")
+    audit_stored(session, principal, reader, [row])
+    return row
+
+
+def audit_stored(
+    session: Session, principal: Principal, reader: Reader, rows: Sequence[StoredObject]
+) -> None:
+    """`audit_reads` for rows loaded as ORM objects (object pages, search results)."""
     audit_reads(
         session,
         principal,
         reader,
         [
-            query.Row(
-                row.pk, row.stix_id, row.version_us, row.date_added_us, row.tlp, row.member_id, None
-            )
+            query.Row(r.pk, r.stix_id, r.version_us, r.date_added_us, r.tlp, r.member_id, None)
+            for r in rows
         ],
     )
-    return row
+
+
+# --- figures and versions for the web pages ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CollectionSummary:
+    """A collection as one reader sees it: `objects` counts the objects whose latest version
+    it may see (None where it may only write), `last_added_us` the newest of those."""
+
+    view: CollectionView
+    objects: int | None
+    last_added_us: int | None
+
+
+def collection_summaries(session: Session, principal: Principal) -> list[CollectionSummary]:
+    """The principal's collections with per-reader figures, from one GROUP BY under the
+    reader's TLP predicate: the count never includes, nor the date betrays, an object the
+    reader may not see."""
+    views = list_collections(session, principal)
+    reader = reader_for(session, principal)
+    readable = [v.collection.id for v in views if v.can_read]
+    stats: dict[uuid.UUID, tuple[int, int | None]] = {}
+    if readable:
+        stmt = (
+            select(
+                StoredObject.collection_id,
+                func.count(),
+                func.max(StoredObject.date_added_us),
+            )
+            .where(
+                StoredObject.collection_id.in_(readable),
+                StoredObject.is_latest.is_(True),
+                StoredObject.deleted_at.is_(None),
+                predicate(reader),
+            )
+            .group_by(StoredObject.collection_id)
+        )
+        stats = {cid: (int(n), last) for cid, n, last in session.execute(stmt)}
+    return [
+        CollectionSummary(v, *stats.get(v.collection.id, (0, None)))
+        if v.can_read
+        else CollectionSummary(v, None, None)
+        for v in views
+    ]
+
+
+@dataclass(frozen=True)
+class Version:
+    collection_id: uuid.UUID
+    version_us: int
+    date_added_us: int
+    tlp: str
+    member_id: uuid.UUID | None
+    revoked: bool
+
+
+def visible_versions(
+    session: Session, principal: Principal, stix_id: str, limit: int = 200
+) -> list[Version]:
+    """The live versions of an object the principal may see, in every collection, newest
+    first (no bodies are read, so nothing here is an audited read)."""
+    reader = reader_for(session, principal)
+    if not reader.community:
+        raise PermissionDenied(f"{principal.label} lacks intel.read")
+    stmt = (
+        select(
+            StoredObject.collection_id,
+            StoredObject.version_us,
+            StoredObject.date_added_us,
+            StoredObject.tlp,
+            StoredObject.member_id,
+            StoredObject.revoked,
+        )
+        .where(
+            StoredObject.stix_id == stix_id[:300],
+            StoredObject.deleted_at.is_(None),
+            predicate(reader),
+        )
+        .order_by(StoredObject.version_us.desc(), StoredObject.date_added_us.desc())
+        .limit(max(1, min(limit, 1000)))
+    )
+    return [Version(*row) for row in session.execute(stmt)]

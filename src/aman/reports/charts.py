@@ -382,3 +382,81 @@ def trend(
         for p in points
     ]
     return _with_rows(_trend_template(title, value_title, date_title), values)
+
+
+# --- counts -----------------------------------------------------------------------------
+
+# Whole numbers only: with the plain "d" format Vega drops fractional ticks (",d" does not).
+_COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
+
+
+@lru_cache(maxsize=16)
+def _monthly_counts_template(title: str, value_title: str, month_title: str) -> str:
+    chart = (
+        alt.Chart(_data())
+        # A month without a value breaks the line instead of bridging it.
+        .mark_line(point=True, invalid="break-paths-show-domains")
+        .encode(
+            # Months as ordered categories: one band each, a suppressed one included.
+            x=alt.X(
+                "month:O",
+                title=month_title,
+                sort="ascending",
+                axis=alt.Axis(labelAngle=0, labelOverlap="parity"),
+            ),
+            y=alt.Y("value:Q", title=value_title, axis=_COUNT_AXIS),
+            color=alt.Color(
+                "series:N", title=None, sort=_ranked(), scale=alt.Scale(scheme="tableau10")
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title=" "),
+                alt.Tooltip("month:O", title=month_title),
+                alt.Tooltip("value:Q", title=value_title, format=",d"),
+            ],
+        )
+        .properties(width=WIDTH, height=200)
+    )
+    return _finish(chart, title)
+
+
+def monthly_counts(
+    series: Mapping[str, Mapping[str, int]],
+    months: Sequence[str],
+    *,
+    title: str,
+    value_title: str,
+    month_title: str,
+) -> dict[str, Any]:
+    """Counts per month (YYYY-MM), one line per series in the given order; a month a series
+    has no count for (say, a suppressed cell) is a gap in its line, never a zero."""
+    values = [
+        {"series": name, "month": month, "value": counts.get(month), "rank": rank}
+        for rank, (name, counts) in enumerate(series.items())
+        for month in months
+    ]
+    return _with_rows(_monthly_counts_template(title, value_title, month_title), values)
+
+
+@lru_cache(maxsize=16)
+def _count_bars_template(title: str, value_title: str) -> str:
+    chart = (
+        alt.Chart(_data())
+        .mark_bar(color="#4e79a7")
+        .encode(
+            x=alt.X("value:Q", title=value_title, axis=_COUNT_AXIS),
+            y=alt.Y("label:N", title=None, sort=_ranked()),
+            tooltip=[
+                alt.Tooltip("label:N", title=" "),
+                alt.Tooltip("value:Q", title=value_title, format=",d"),
+            ],
+        )
+        .properties(width=WIDTH, height=alt.Step(ROW))
+    )
+    return _finish(chart, title)
+
+
+def count_bars(bars: Sequence[Bar], *, title: str, value_title: str) -> dict[str, Any]:
+    """Horizontal bars of counts (no fixed scale), largest first."""
+    ordered = sorted(bars, key=lambda b: (-b.value, b.label))
+    rows = [{"label": b.label, "value": b.value, "rank": i} for i, b in enumerate(ordered)]
+    return _with_rows(_count_bars_template(title, value_title), rows)

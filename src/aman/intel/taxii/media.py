@@ -44,6 +44,17 @@ def error_response(exc: TaxiiError) -> Response:
     return taxii_json(body, exc.status, exc.headers)
 
 
+def too_large(limit: int) -> tuple[str, bytes]:
+    """The TAXII error for a request cut off by the platform's body-size limit (registered
+    with `aman.middleware` for every path under /taxii2)."""
+    body = {
+        "title": "Payload Too Large",
+        "http_status": "413",
+        "description": f"the request body exceeds the server's limit of {limit} bytes",
+    }
+    return TAXII_MEDIA, orjson.dumps(body)
+
+
 def _media_ok(media_range: str, allow_wildcards: bool) -> bool:
     parts = [p.strip() for p in media_range.split(";")]
     kind = parts[0].lower()

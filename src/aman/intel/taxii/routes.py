@@ -38,9 +38,11 @@ from aman.intel.taxii.media import (
     check_content_type,
     error_response,
     taxii_json,
+    too_large,
 )
 from aman.intel.timestamps import format_us, from_datetime
 from aman.intel.visibility import Reader, reader_for
+from aman.middleware import register_too_large
 from aman.settings import Settings
 
 log = logging.getLogger("aman.taxii")
@@ -81,6 +83,7 @@ class TaxiiRoute(APIRoute):
 
 
 router = APIRouter(prefix="/taxii2", route_class=TaxiiRoute, tags=["taxii"])
+register_too_large(router.prefix, too_large)  # bodies beyond the platform cap: a TAXII 413
 
 
 @contextmanager

@@ -39,12 +39,16 @@ def _include_pages(app: FastAPI) -> None:
     """Dashboards, assessment pages and report downloads (imported here: their `nav`
     registrations must run before the first page renders)."""
     from aman.assessments.views import router as assessment_pages
+    from aman.intel.views import router as intel_pages
     from aman.reports.views import router as report_pages
+    from aman.training.views import router as training_pages
     from aman.web.dashboards import router as dashboard_pages
 
     app.include_router(dashboard_pages)
     app.include_router(assessment_pages)
     app.include_router(report_pages)
+    app.include_router(intel_pages)
+    app.include_router(training_pages)
 
 
 @asynccontextmanager

@@ -3,14 +3,13 @@ certificates, capacity metrics; and the public certificate check at `/verify/{co
 
 from __future__ import annotations
 
-import html
 import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
 
 from aman.auth.deps import CurrentPrincipal, DbSession
+from aman.errors import NotFound
 from aman.pagination import PageOut
 from aman.training import capacity, catalogue, certificates, delivery, service
 from aman.training.access import community
@@ -345,24 +344,16 @@ def revoke_certificate(
     summary="Public: check a certificate's verification code",
 )
 def verify(code: str, request: Request, session: DbSession) -> Any:
-    result = certificates.verify(session, code)
-    if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(_verification_page(result))
-    return result
+    """JSON for API clients; a translated page for browsers (Accept: text/html)."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return certificates.verify(session, code)
+    from aman.training.views_checks import verification_page  # the web layer, on demand
 
-
-def _verification_page(v: VerificationOut) -> str:
-    e = html.escape
-    until = v.valid_until.isoformat() if v.valid_until else "-"
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Certificate {e(v.status)}</title></head><body>"
-        f"<h1>Certificate {e(v.status)}</h1><dl>"
-        f"<dt>Holder</dt><dd>{e(v.holder_name)}</dd>"
-        f"<dt>Title</dt><dd>{e(v.title)}</dd>"
-        f"<dt>Issued on</dt><dd>{v.issued_on.isoformat()}</dd>"
-        f"<dt>Valid until</dt><dd>{until}</dd></dl></body></html>"
-    )
+    try:
+        result = certificates.verify(session, code)
+    except NotFound:
+        return verification_page(request, None, 404)
+    return verification_page(request, result)
 
 
 # --- capacity -----------------------------------------------------------------------------

@@ -170,7 +170,10 @@ def list_modules(
     level: str | None = None,
     language: str | None = None,
     competency: str | None = None,
+    domain: str | None = None,
 ) -> list[TrainingModule]:
+    """Catalogue modules, filtered; `domain` keeps modules that develop at least one
+    competency of that competency domain (5g, cloud, incident-response, ...)."""
     community(principal)
     ensure_catalogue(session)
     stmt = select(TrainingModule).order_by(TrainingModule.id)
@@ -183,6 +186,11 @@ def list_modules(
         rows = [r for r in rows if language in r.languages]
     if competency:
         rows = [r for r in rows if competency in r.competencies]
+    if domain:
+        in_domain = {
+            c.id for c in data.shipped().competency_file.competencies if c.domain == domain
+        }
+        rows = [r for r in rows if in_domain.intersection(r.competencies)]
     return rows
 
 

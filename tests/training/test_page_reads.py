@@ -126,7 +126,7 @@ def test_page_reads_keep_to_the_tenant(factory: Any, world: Any, delivered: dict
         with pytest.raises(NotFound):
             records.participant_enrolments(s, b_admin, delivered["people"][0])
         with pytest.raises(NotFound):
-            records.enrolment_context(s, b_admin, delivered["first"])
+            delivery.readable_enrolment(s, b_admin, delivered["first"])
         with pytest.raises(NotFound):
             records.attempts_of(s, b_admin, delivered["first"], delivered["checked"])
         assert records.cohort_counts(s, b_admin, [delivered["cohort"]]) == {}

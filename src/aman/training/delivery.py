@@ -405,7 +405,11 @@ def _maybe_complete(session: Session, enrolment: Enrolment, cohort: Cohort, at: 
         enrolment.status, enrolment.completed_at = "completed", at
 
 
-def results(session: Session, principal: Principal, enrolment_id: uuid.UUID) -> list[ModuleResult]:
+def readable_enrolment(
+    session: Session, principal: Principal, enrolment_id: uuid.UUID
+) -> tuple[Enrolment, Cohort, Participant]:
+    """An enrolment the principal may read (its member's training, or its own), with its
+    cohort and participant; anything else is "no such enrolment"."""
     row = session.get(Enrolment, enrolment_id)
     cohort = session.get(Cohort, row.cohort_id) if row else None
     person = session.get(Participant, row.participant_id) if row else None
@@ -419,6 +423,11 @@ def results(session: Session, principal: Principal, enrolment_id: uuid.UUID) -> 
         )
     ):
         raise NotFound("no such enrolment")
+    return row, cohort, person
+
+
+def results(session: Session, principal: Principal, enrolment_id: uuid.UUID) -> list[ModuleResult]:
+    row, _, _ = readable_enrolment(session, principal, enrolment_id)
     return list(
         session.scalars(
             select(ModuleResult)

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from aman.auth.permissions import Principal
 from aman.auth.roles import TRAINING_READ
-from aman.errors import NotFound
-from aman.training.access import is_self, member_filter, member_node
-from aman.training.delivery import get_cohort, get_participant
+from aman.training.access import member_filter
+from aman.training.delivery import get_cohort, get_participant, readable_enrolment
 from aman.training.models import (
     Attendance,
     Certificate,
@@ -178,31 +177,11 @@ def own_enrolments(
     return [(e, c, p) for e, c, p in session.execute(stmt)]
 
 
-def enrolment_context(
-    session: Session, principal: Principal, enrolment_id: uuid.UUID
-) -> tuple[Enrolment, Cohort, Participant]:
-    """An enrolment the principal may read (its member's training, or its own)."""
-    row = session.get(Enrolment, enrolment_id)
-    cohort = session.get(Cohort, row.cohort_id) if row else None
-    person = session.get(Participant, row.participant_id) if row else None
-    if (
-        row is None
-        or cohort is None
-        or person is None
-        or not (
-            principal.can(TRAINING_READ, member_node(cohort.member_id))
-            or is_self(principal, person)
-        )
-    ):
-        raise NotFound("no such enrolment")
-    return row, cohort, person
-
-
 def attempts_of(
     session: Session, principal: Principal, enrolment_id: uuid.UUID, module_id: str
 ) -> list[QuizAttempt]:
     """The attempts at one module's check within an enrolment, oldest first."""
-    enrolment, _, _ = enrolment_context(session, principal, enrolment_id)
+    enrolment, _, _ = readable_enrolment(session, principal, enrolment_id)
     stmt = select(QuizAttempt).where(
         QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.module_id == module_id
     )

@@ -98,7 +98,7 @@ def _seat(
         wanted = uuid.UUID(enrolment)
     except ValueError:
         raise NotFound("no such enrolment") from None
-    e, c, person = records.enrolment_context(session, principal, wanted)
+    e, c, person = delivery.readable_enrolment(session, principal, wanted)
     if not any(
         pm.module_id == module_id for pm in service.programme_modules(session, c.programme_id)
     ):

@@ -417,7 +417,7 @@ def issue_certificate(
 ) -> Response:
     """Issue and show the verification code once (only its hash is stored)."""
     p = web_user.principal
-    enrolment, cohort, person = records.enrolment_context(session, p, enrolment_id)
+    enrolment, cohort, person = delivery.readable_enrolment(session, p, enrolment_id)
     values = form_values(form)
     data = parse(
         CertificateIn,

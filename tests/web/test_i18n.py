@@ -112,3 +112,15 @@ def test_the_checker_notices_a_missing_translation(tmp_path: object) -> None:
         "ar": ["A string nobody translated"],
         "fr": ["A string nobody translated"],
     }
+
+
+def test_gettext_in_templates_escapes_what_it_returns() -> None:
+    """`_()` output counts as safe HTML in Jinja; `_(value)` of a value outside the catalogue
+    returns the value itself, so it must come back escaped (as must the parameters)."""
+    from aman.web.render import templates
+
+    page = templates.from_string("{{ _(v) }}|{{ _('%(x)s and more', x=v) }}")
+    html = page.render(locale="fr", v="<script>alert(1)</script>")
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert templates.from_string("{{ _(amp) }}").render(locale="en", amp="A&B") == "A&amp;B"

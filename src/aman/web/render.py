@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from aman import __version__
 from aman.auth.roles import ANALYST, ASSESSOR, FEDERATION_ADMIN, MEMBER_ADMIN, VIEWER
@@ -53,14 +53,16 @@ ROLE_LABELS = {
 }
 
 
+# Jinja marks what `_()` returns as safe HTML. The result is escaped here first: `_(value)` of
+# a value that is not in the catalogue returns the value itself, which may be anyone's text.
 @pass_context
-def _gettext(ctx: Context, message: str) -> str:
-    return translations(ctx.get("locale", "en")).gettext(message)
+def _gettext(ctx: Context, message: str) -> Markup:
+    return escape(translations(ctx.get("locale", "en")).gettext(message))
 
 
 @pass_context
-def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
-    return translations(ctx.get("locale", "en")).ngettext(singular, plural, n)
+def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> Markup:
+    return escape(translations(ctx.get("locale", "en")).ngettext(singular, plural, n))
 
 
 def _fmt(ctx: Context) -> Formatter:

@@ -189,6 +189,23 @@ def test_catalogue_endpoints(client: Any, world: Any) -> None:
         )
     )
     assert edited["hours"] == 9 and edited["origin"] == "local"
+    for url in ("javascript:alert(1)", "data:text/html,x", "//elsewhere.example/x"):
+        refused = client.patch(
+            f"{API}/modules/ir-foundations",
+            json={"delivery": {"url": url}},
+            headers=world.auth("fed_admin"),
+        )
+        assert refused.status_code == 422, url
+        assert refused.json()["errors"][0]["field"].startswith("delivery")
+    moved = {"url": "https://lms.example/course/42", "lms_course_id": "42"}
+    edited = _ok(
+        client.patch(
+            f"{API}/modules/ir-foundations",
+            json={"delivery": moved},
+            headers=world.auth("fed_admin"),
+        )
+    )
+    assert edited["delivery"]["url"] == moved["url"] and edited["hours"] == 9
     assert client.get(f"{API}/modules").status_code == 401
     tracks = _ok(client.get(f"{API}/programmes", params={"kind": "track"}, headers=h))
     assert len(tracks) == 8

@@ -12,9 +12,10 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES = ("frameworks.yaml", "competencies.yaml", "modules.yaml", "questions.yaml")
@@ -109,9 +110,17 @@ class CompetencyFile(_Model):
 
 
 class Delivery(_Model):
-    url: str | None = None
+    url: str | None = Field(default=None, max_length=2000)
     lms_course_id: str | None = None
     ctf_challenges: list[Slug] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        """Pages link to it: only http(s) addresses, never `javascript:` or `data:`."""
+        if value is not None and urlsplit(value).scheme.lower() not in ("http", "https"):
+            raise ValueError("the delivery URL must start with http:// or https://")
+        return value
 
 
 class Module(_Model):

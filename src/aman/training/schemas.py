@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from aman.training.catalogue import Delivery
+
 Level = Literal["foundation", "intermediate", "advanced"]
 Language = str
 LANG = r"^[a-z]{2,3}$"
@@ -62,7 +64,7 @@ class ModulePatch(BaseModel):
     description: str | None = Field(default=None, min_length=1)
     hours: float | None = Field(default=None, gt=0, le=1000)
     languages: list[str] | None = Field(default=None, min_length=1)
-    delivery: dict[str, Any] | None = None
+    delivery: Delivery | None = None
     active: bool | None = None
 
 

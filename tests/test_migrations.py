@@ -51,8 +51,11 @@ def test_head_matches_models_and_round_trips(db_url: str) -> None:
         assert not (set(Base.metadata.tables) <= _tables(db_url))
         upgrade(db_url)
         assert _tables(db_url) == expected
+    upgrade_engine_url(db_url)  # as the application does: the countries are loaded again
     engine = make_engine(db_url)
     assert is_at_head(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM countries")).scalar_one() == 249
     engine.dispose()
 
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
 
@@ -36,37 +37,21 @@ def append_only_trigger(dialect: str, table: str) -> tuple[list[str], list[str]]
     raise ValueError(f"unsupported database dialect {dialect!r}")
 
 
-def increment_rows(
-    session: Session, table: Table, keys: list[str], column: str, rows: list[dict[str, Any]]
+def insert_missing(
+    session: Session, table: Table, keys: list[str], rows: list[dict[str, Any]]
 ) -> None:
-    """INSERT rows, or add their `column` to the existing row with the same `keys`.
-
-    SQLite (3.24+): one cached ON CONFLICT statement run for every row (in-process, cheap).
-    PostgreSQL: one statement for all rows, the values passed as arrays through unnest(), so a
-    few hundred rows cost one round trip and no per-call SQL compilation."""
+    """INSERT the rows whose `keys` are not in `table` yet; leave existing rows alone
+    (ON CONFLICT DO NOTHING: SQLite 3.24+ and PostgreSQL spell it the same way)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect
-    if dialect.name == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        lite = sqlite.insert(table)
-        stmt = lite.on_conflict_do_update(
-            index_elements=keys, set_={column: table.c[column] + lite.excluded[column]}
-        )
-        session.execute(stmt, rows)
-        return
-    if dialect.name != "postgresql":
-        raise ValueError(f"unsupported database dialect {dialect.name!r}")
-    names = [*keys, column]
-    arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
-    sql = (
-        f'INSERT INTO "{table.name}" ({", ".join(names)}) SELECT * FROM unnest({arrays}) '  # noqa: S608
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE "
-        f'SET {column} = "{table.name}".{column} + EXCLUDED.{column}'
-    )
-    # Table and column names are the application's own, never input.
-    session.execute(text(sql), {n: [row[n] for row in rows] for n in names})
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[assignment]
+    else:
+        raise ValueError(f"unsupported database dialect {dialect!r}")
+    session.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
 
 def bulk_insert(
@@ -101,30 +86,6 @@ def bulk_insert(
         cursor.close()
 
 
-def uuid_as_text(dialect: str, column: str) -> str:
-    """SQL for a UUID column as canonical dashed lower-case text (what `str(uuid)` gives):
-    PostgreSQL casts its uuid type; SQLite stores 32 hex digits, so the dashes are put in."""
-    if dialect == "postgresql":
-        return f"CAST({column} AS TEXT)"
-    if dialect == "sqlite":
-        parts = " || '-' || ".join(
-            f"substr({column}, {start}, {length})"
-            for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
-        )
-        return f"lower({parts})"
-    raise ValueError(f"unsupported database dialect {dialect!r}")
-
-
-def json_object_items(dialect: str, column: str, key: str) -> str:
-    """A table-valued call listing (key, value) of the JSON object `column`[`key`] (`key` is
-    our own identifier, never input); values come back as text on PostgreSQL, typed on SQLite."""
-    if dialect == "postgresql":
-        return f"json_each_text(CAST({column} AS json) -> '{key}')"
-    if dialect == "sqlite":
-        return f"json_each({column}, '$.{key}')"
-    raise ValueError(f"unsupported database dialect {dialect!r}")
-
-
 def round_half_up(dialect: str, expression: str) -> str:
     """SQL rounding a non-negative number to the nearest integer, halves up: the same rule as
     `math.floor(x + 0.5)` in Python, so bins counted in SQL and in Python agree."""
@@ -142,3 +103,36 @@ def tune_for_aggregation(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL work_mem = '256MB'"))
         session.execute(text("SET LOCAL jit = off"))
+
+
+def update_rows(
+    session: Session, table: Table, keys: list[str], column: str, rows: list[dict[str, Any]]
+) -> None:
+    """Set `column` of the rows identified by `keys` (every row must exist).
+
+    SQLite: one cached UPDATE run for every row (in-process, cheap). PostgreSQL: one
+    UPDATE … FROM json_to_recordset() for all rows, passed as one JSON document, so a few
+    hundred rows cost one round trip and one parameter."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        from sqlalchemy import bindparam, update
+
+        where = [table.c[k] == bindparam(f"k_{k}") for k in keys]
+        stmt = update(table).where(*where).values({column: bindparam(f"v_{column}")})
+        session.connection().execute(
+            stmt, [{**{f"k_{k}": r[k] for k in keys}, f"v_{column}": r[column]} for r in rows]
+        )
+        return
+    if dialect.name != "postgresql":
+        raise ValueError(f"unsupported database dialect {dialect.name!r}")
+    names = [*keys, column]
+    record = ", ".join(f"{n} {table.c[n].type.compile(dialect=dialect)}" for n in names)
+    match = " AND ".join(f'"{table.name}".{k} = v.{k}' for k in keys)
+    sql = (
+        f'UPDATE "{table.name}" SET {column} = v.{column} '  # noqa: S608 - our own names
+        f"FROM json_to_recordset(CAST(:rows AS json)) AS v({record}) WHERE {match}"
+    )
+    document = orjson.dumps([{n: row[n] for n in names} for row in rows]).decode()
+    session.execute(text(sql), {"rows": document})

@@ -1,40 +1,53 @@
-"""Roll-ups organisation → sector → member state → federation, kept as histogram bins.
+"""Roll-ups organisation → sector → member state → federation, kept as histograms.
 
-Each counted assessment adds one to a bin per (scope, node): its total, domain and grouping-node
-scores in every scope it belongs to (the federation, its member state, its sector federation-
-wide, and its sector within its member state), and its score on each requirement (`req:<ref>`)
-in the federation, member-state and sector scopes. Submission adds its bins, a return subtracts
-them (answers are frozen while submitted, so the subtraction is exact), and `recompute` rebuilds
-a campaign from the answers with one INSERT … SELECT that aggregates inside the database.
-Statistics are computed from the bins on read (see binstats).
+Each counted assessment adds one to a bin of the histogram of each (scope, node) it belongs
+to: its total, domain and grouping-node scores in every scope (the federation, its member
+state, its sector federation-wide, and its sector within its member state), and its score on
+each requirement (`req:<ref>`) in the federation, member-state and sector scopes. Submission
+adds its bins, a return subtracts them (answers are frozen while submitted, so the
+subtraction is exact), and `recompute` rebuilds a campaign from its answers. Statistics are
+computed from the histograms on read (see binstats).
 """
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, TextClause, Uuid, bindparam, delete, select, text
+import orjson
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    column,
+    delete,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
 
-from aman.assessments.binstats import SCALE, TOP, Stats, stats, to_bin
-from aman.assessments.models import Answer, Assessment, Campaign, RollupBin
+from aman.assessments.binstats import SCALE, Stats, stats, to_bin
+from aman.assessments.models import Answer, Assessment, Campaign, RollupHistogram
 from aman.dialects import (
-    increment_rows,
-    json_object_items,
+    bulk_insert,
+    insert_missing,
     round_half_up,
     tune_for_aggregation,
-    uuid_as_text,
+    update_rows,
 )
 from aman.gcutil import collection_paused
 
 COUNTED = ("submitted", "accepted")
 TARGETS = "#targets"
-KEYS = ["campaign_id", "scope", "node", "bin"]
 Key = tuple[str, str, int]  # scope, node, bin
+Histogram = dict[str, int]  # bin (as JSON keys are: text) → count
 
 
 def scopes(member_id: uuid.UUID | str, sector: str | None) -> list[str]:
@@ -88,20 +101,70 @@ def _contribution(session: Session, a: Assessment) -> Counter[Key]:
 
 
 def _table() -> Table:
-    return cast(Table, RollupBin.__table__)
+    return cast(Table, RollupHistogram.__table__)
+
+
+def _histograms(delta: Counter[Key]) -> dict[tuple[str, str], Counter[int]]:
+    grouped: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    for (scope, node, b), n in delta.items():
+        if n:
+            grouped[(scope, node)][b] += n
+    return grouped
 
 
 def _write(session: Session, campaign_id: uuid.UUID, delta: Counter[Key]) -> None:
-    rows = [
-        {"campaign_id": campaign_id, "scope": s, "node": n, "bin": b, "count": c}
-        for (s, n, b), c in sorted(delta.items())
-        if c != 0
-    ]
-    increment_rows(session, _table(), KEYS, "count", rows)
+    """Add `delta` to the campaign's histograms: lock the ones touched (a concurrent
+    submission waits, then reads what the other wrote), create the missing ones, merge, and
+    write them back. A few hundred rows for one assessment, three or four statements."""
+    changes = _histograms(delta)
+    if not changes:
+        return
+    table = _table()
+    keys = sorted(changes)  # one lock order for everybody: no deadlocks between submissions
+    current = _locked(session, campaign_id, keys)
+    missing = [key for key in keys if key not in current]
+    if missing:  # new histograms start empty; whoever inserts first, both then lock and merge
+        insert_missing(
+            session,
+            table,
+            ["campaign_id", "scope", "node"],
+            [{"campaign_id": campaign_id, "scope": s, "node": n, "counts": {}} for s, n in missing],
+        )
+        current.update(_locked(session, campaign_id, missing))
+    rows = []
+    for key in keys:
+        merged = Counter({int(b): n for b, n in current.get(key, {}).items()})
+        merged.update(changes[key])
+        histogram = {str(b): n for b, n in sorted(merged.items()) if n > 0}
+        rows.append(
+            {"campaign_id": campaign_id, "scope": key[0], "node": key[1], "counts": histogram}
+        )
+    update_rows(session, table, ["campaign_id", "scope", "node"], "counts", rows)
+
+
+def _locked(
+    session: Session, campaign_id: uuid.UUID, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], Histogram]:
+    """The existing histograms of `keys`, locked until the transaction ends. Filtered on
+    scopes and nodes separately (a tuple IN over hundreds of pairs takes PostgreSQL ~100 ms
+    to plan), so a few neighbours of the cross product are locked too, always in key order."""
+    table = _table()
+    wanted = set(keys)
+    stmt = (
+        select(table.c.scope, table.c.node, table.c.counts)
+        .where(
+            table.c.campaign_id == campaign_id,
+            table.c.scope.in_(sorted({s for s, _ in keys})),
+            table.c.node.in_(sorted({n for _, n in keys})),
+        )
+        .order_by(table.c.scope, table.c.node)
+        .with_for_update()
+    )
+    return {(s, n): c for s, n, c in session.execute(stmt) if (s, n) in wanted}
 
 
 def apply(session: Session, a: Assessment) -> None:
-    """Count a submitted assessment (incremental: a few hundred bins, one statement)."""
+    """Count a submitted assessment (incremental: a few hundred histograms)."""
     if a.campaign_id is not None:
         _write(session, a.campaign_id, _contribution(session, a))
 
@@ -122,88 +185,119 @@ def count_targets(session: Session, campaign: Campaign, targets: Sequence[tuple[
 
 
 def recompute(session: Session, campaign_id: uuid.UUID) -> int:
-    """Rebuild a campaign's bins from its answers; returns the number of bins written."""
+    """Rebuild a campaign's histograms from its answers; returns the number of non-empty
+    bins, as the sum of the histograms' sizes."""
     with collection_paused():
         return _recompute(session, campaign_id)
 
 
 def _recompute(session: Session, campaign_id: uuid.UUID) -> int:
-    session.execute(delete(RollupBin).where(RollupBin.campaign_id == campaign_id))
+    """The answers are aggregated in the database per (member, requirement, bin) and per
+    (sector, requirement, bin) — two small GROUP BYs that PostgreSQL runs with parallel
+    workers, which an INSERT … SELECT could not — the federation is the sum of the members,
+    and node scores (one row per assessment) are binned here, straight into histograms."""
+    session.execute(delete(RollupHistogram).where(RollupHistogram.campaign_id == campaign_id))
     tune_for_aggregation(session)
+    hist: defaultdict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    a = Assessment
+    targets = (
+        select(a.member_id, a.sector, func.count())
+        .where(a.campaign_id == campaign_id)
+        .group_by(a.member_id, a.sector)
+    )
+    for member_id, sector, n in session.execute(targets):
+        for scope in scopes(member_id, sector):
+            hist[(scope, TARGETS)][0] += n
     dialect = session.get_bind().dialect.name
-    result = session.execute(_recompute_statement(dialect), {"campaign": campaign_id})
-    return int(cast(Any, result).rowcount)
+    requirement = _requirement_statement(dialect)
+    for kind, member, sector, ref, b, n in session.execute(requirement, {"c": campaign_id}):
+        node = f"req:{ref}"
+        if kind == "m":
+            hist[(f"member:{member}", node)][b] += n
+            hist[("federation", node)][b] += n
+        else:
+            hist[(f"sector:{sector}", node)][b] += n
+    scored = select(a.member_id, a.sector, a.node_scores, a.score).where(
+        a.campaign_id == campaign_id, a.status.in_(COUNTED)
+    )
+    for member_id, sector, node_scores, total in session.execute(scored):
+        keys = scopes(member_id, sector)
+        for node, b in node_bins(node_scores or {}, total):
+            for scope in keys:
+                hist[(scope, node)][b] += 1
+    rows = [
+        (campaign_id, scope, node, _json({str(b): n for b, n in sorted(h.items()) if n}))
+        for (scope, node), h in hist.items()
+    ]
+    bulk_insert(session, _table(), ["campaign_id", "scope", "node", "counts"], rows)
+    return sum(1 for h in hist.values() for n in h.values() if n)
+
+
+def _json(value: Histogram) -> str:
+    return orjson.dumps(value).decode()
 
 
 @functools.cache
-def _recompute_statement(dialect: str) -> TextClause:
-    """One INSERT … SELECT rebuilding a campaign's bins inside the database: nothing crosses
-    the wire but the statement. `cells` holds counts per (member, sector, node, bin) — answers
-    per requirement, assessments per node/domain/total score and targets — and the four
-    scopes sum them, as `scopes`/`requirement_scopes` do for one assessment (requirements are
-    not kept per member x sector: `fine` = 0)."""
-    member = uuid_as_text(dialect, "a.member_id")
-    answer_bin = round_half_up(dialect, f"an.value * {100 * SCALE}")
-
-    def score_bin(expression: str) -> str:
-        b = round_half_up(dialect, f"({expression}) * {SCALE}")
-        return f"CASE WHEN {b} < 0 THEN 0 WHEN {b} > {TOP} THEN {TOP} ELSE {b} END"
-
-    def items(key: str) -> str:
-        return json_object_items(dialect, "a.node_scores", key)
-
-    number = "CAST(j.value AS DOUBLE PRECISION)"
-    counted = "a.campaign_id = :campaign AND a.status IN ('submitted', 'accepted')"
+def _requirement_statement(dialect: str) -> TextualSelect:
+    """(kind, member, sector, ref, bin, count): kind "m" rows count per member state, "s"
+    rows per sector (organisations without a sector are in no sector scope)."""
+    b = round_half_up(dialect, f"an.value * {100 * SCALE}")
+    counted = (
+        "a.campaign_id = :c AND a.status IN ('submitted', 'accepted') "
+        "AND an.value IS NOT NULL AND an.inferred_from IS NULL"
+    )
     sql = f"""
-INSERT INTO rollup_bins (campaign_id, scope, node, bin, count)
-WITH cells AS (
-  SELECT {member} AS member, a.sector AS sector, 'req:' || an.ref_id AS node,
-         {answer_bin} AS bin, COUNT(*) AS n, 0 AS fine
-  FROM assessments a JOIN answers an ON an.assessment_id = a.id
-  WHERE {counted} AND an.value IS NOT NULL AND an.inferred_from IS NULL
-  GROUP BY a.member_id, a.sector, an.ref_id, {answer_bin}
-  UNION ALL
-  SELECT member, sector, node, bin, COUNT(*), 1 FROM (
-    SELECT {member} AS member, a.sector AS sector, 'node:' || j.key AS node,
-           {score_bin(number)} AS bin
-    FROM assessments a, {items("nodes")} AS j WHERE {counted} AND j.value IS NOT NULL
-    UNION ALL
-    SELECT {member}, a.sector, 'domain:' || j.key, {score_bin(number)}
-    FROM assessments a, {items("domains")} AS j WHERE {counted} AND j.value IS NOT NULL
-    UNION ALL
-    SELECT {member}, a.sector, 'total', {score_bin("a.score")}
-    FROM assessments a WHERE {counted} AND a.score IS NOT NULL
-  ) scored
-  GROUP BY member, sector, node, bin
-  UNION ALL
-  SELECT {member}, a.sector, '{TARGETS}', 0, COUNT(*), 1
-  FROM assessments a WHERE a.campaign_id = :campaign GROUP BY a.member_id, a.sector
-)
-SELECT :campaign, 'federation', node, bin, SUM(n) FROM cells GROUP BY node, bin
+SELECT 'm' AS kind, a.member_id AS member, NULL AS sector, an.ref_id AS ref, {b} AS bin,
+       COUNT(*) AS n
+FROM assessments a JOIN answers an ON an.assessment_id = a.id
+WHERE {counted}
+GROUP BY a.member_id, an.ref_id, {b}
 UNION ALL
-SELECT :campaign, 'member:' || member, node, bin, SUM(n) FROM cells GROUP BY member, node, bin
-UNION ALL
-SELECT :campaign, 'sector:' || sector, node, bin, SUM(n) FROM cells
-WHERE sector IS NOT NULL GROUP BY sector, node, bin
-UNION ALL
-SELECT :campaign, 'member:' || member || ':sector:' || sector, node, bin, n FROM cells
-WHERE fine = 1 AND sector IS NOT NULL
-"""  # noqa: S608 - built from our own identifiers and constants only
-    return text(sql).bindparams(bindparam("campaign", type_=Uuid()))
+SELECT 's', NULL, a.sector, an.ref_id, {b}, COUNT(*)
+FROM assessments a JOIN answers an ON an.assessment_id = a.id
+WHERE {counted} AND a.sector IS NOT NULL
+GROUP BY a.sector, an.ref_id, {b}
+"""  # noqa: S608 - our own identifiers and constants only
+    return (
+        text(sql)
+        .bindparams(bindparam("c", type_=Uuid()))
+        .columns(
+            column("kind", String),
+            column("member", Uuid),
+            column("sector", String),
+            column("ref", String),
+            column("bin", Integer),
+            column("n", Integer),
+        )
+    )
+
+
+def histograms(
+    session: Session,
+    campaign_ids: Iterable[uuid.UUID],
+    scopes: Iterable[str],
+    nodes: Iterable[str] | None = None,
+) -> dict[tuple[uuid.UUID, str, str], list[tuple[int, int]]]:
+    """(campaign, scope, node) → [(bin, count)] with counts above zero, in one query."""
+    t = RollupHistogram
+    stmt = select(t.campaign_id, t.scope, t.node, t.counts).where(
+        t.campaign_id.in_(list(campaign_ids)), t.scope.in_(list(scopes))
+    )
+    if nodes is not None:
+        stmt = stmt.where(t.node.in_(list(nodes)))
+    out: dict[tuple[uuid.UUID, str, str], list[tuple[int, int]]] = {}
+    for campaign_id, scope, node, counts in session.execute(stmt):
+        found = sorted((int(b), n) for b, n in (counts or {}).items() if n > 0)
+        if found:
+            out[(campaign_id, scope, node)] = found
+    return out
 
 
 def bins(
     session: Session, campaign_id: uuid.UUID, scope: str, nodes: Iterable[str] | None = None
 ) -> dict[str, list[tuple[int, int]]]:
-    stmt = select(RollupBin.node, RollupBin.bin, RollupBin.count).where(
-        RollupBin.campaign_id == campaign_id, RollupBin.scope == scope, RollupBin.count > 0
-    )
-    if nodes is not None:
-        stmt = stmt.where(RollupBin.node.in_(list(nodes)))
-    out: dict[str, list[tuple[int, int]]] = {}
-    for node, b, n in session.execute(stmt):
-        out.setdefault(node, []).append((b, n))
-    return out
+    found = histograms(session, [campaign_id], [scope], nodes)
+    return {node: b for (_, _, node), b in found.items()}
 
 
 def scope_stats(

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aman.assessments import service
+from aman.assessments import rollups, service
 from aman.assessments.binstats import Stats, stats
-from aman.assessments.models import Assessment, RollupBin
+from aman.assessments.models import Assessment
 from aman.assessments.rollups import COUNTED, TARGETS
 from aman.auth.permissions import Node, Principal, authorize
 from aman.auth.roles import ASSESSMENTS_READ
@@ -190,17 +190,7 @@ def read_stats(
         return {}
     for tree_node in {_scope_node(s) for s in scope_list}:
         authorize(principal, ASSESSMENTS_READ, tree_node)
-    stmt = select(
-        RollupBin.campaign_id, RollupBin.scope, RollupBin.node, RollupBin.bin, RollupBin.count
-    ).where(
-        RollupBin.campaign_id.in_(ids),
-        RollupBin.scope.in_(scope_list),
-        RollupBin.node.in_([*node_list, TARGETS]),
-        RollupBin.count > 0,
-    )
-    bins: dict[tuple[uuid.UUID, str, str], list[tuple[int, int]]] = {}
-    for campaign_id, scope, node, b, n in session.execute(stmt):
-        bins.setdefault((campaign_id, scope, node), []).append((b, n))
+    bins = rollups.histograms(session, ids, scope_list, [*node_list, TARGETS])
     out: dict[tuple[uuid.UUID, str, str], ScopeStats] = {}
     for (campaign_id, scope, node), found in bins.items():
         if node == TARGETS:
@@ -221,13 +211,7 @@ def share_at_least(
 ) -> tuple[int, int]:
     """(contributors scoring at least `threshold` percent, all contributors) from the bins."""
     authorize(principal, ASSESSMENTS_READ, _scope_node(scope))
-    stmt = select(RollupBin.bin, RollupBin.count).where(
-        RollupBin.campaign_id == campaign_id,
-        RollupBin.scope == scope,
-        RollupBin.node == node,
-        RollupBin.count > 0,
-    )
-    rows = list(session.execute(stmt))
+    rows = rollups.bins(session, campaign_id, scope, [node]).get(node, [])
     return sum(n for b, n in rows if b >= threshold), sum(n for _, n in rows)
 
 

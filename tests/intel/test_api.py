@@ -193,3 +193,6 @@ def test_searching_restricted_objects_through_the_api_is_audited(
     found = client.get(f"{API}/objects", params={"value": "203.0.113.21"}, headers=a).json()
     assert [o["stix_id"] for o in found["items"]] == [amber["id"]]
     assert reads() == before + 1
+    b = intel_world.auth("b_analyst")
+    by_text = client.get(f"{API}/objects", params={"text": "203.0.113.2"}, headers=b).json()
+    assert [o["stix_id"] for o in by_text["items"]] == [green["id"]]  # not A's AMBER one

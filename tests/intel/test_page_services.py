@@ -180,3 +180,29 @@ def test_reporting_a_sighting(
         assert stored.tlp == tlp.AMBER and stored.member_id == intel_world.base.member_b
         with pytest.raises(NotFound):  # AMBER: C counts it but cannot read it
             service.latest_visible(s, member_principal(intel_world.member_c), sid)
+
+
+def test_a_text_search_reads_a_bounded_window_per_request(
+    factory: sessionmaker[Session],
+    intel_world: Any,
+    posted: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """However rare the text, one request reads at most TEXT_WINDOW rows; the cursor goes on
+    below the window until the oldest row, then there is no cursor."""
+    monkeypatch.setattr(analysis, "TEXT_WINDOW", 3)
+    a = member_principal(intel_world.base.member_a)
+    oldest = posted["objs"][0]["id"]
+    pages: list[list[str]] = []
+    with transaction(factory) as s:
+        cursor = None
+        while True:
+            page = analysis.search(s, a, text="obj 0 100", cursor=cursor)
+            pages.append([r.stix_id for r in page.rows])
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert len(pages) >= 3 and pages[-1] == [oldest]  # found only once the window got there
+        assert all(p == [] for p in pages[:-1])
+        every = analysis.search(s, a, text="100%_sure", limit=2)  # a full page: the usual cursor
+        assert len(every.rows) == 2 and every.next_cursor is not None

@@ -282,6 +282,11 @@ def correlate_object(
 # --- search -----------------------------------------------------------------------------
 
 
+#: rows a text search reads per request at most (newest first); `next_cursor` goes on from
+#: there, so one request never scans a whole store, however rare the text.
+TEXT_WINDOW = 50_000
+
+
 @dataclass(frozen=True)
 class SearchPage:
     rows: list[StoredObject]
@@ -304,8 +309,10 @@ def search(
     """Latest visible versions, newest first, filtered; keyset-paginated on the row key.
 
     `text` is a case-insensitive substring of the stored JSON (names, descriptions,
-    patterns…): no index serves it, so it scans until a page is full. Restricted (AMBER/RED)
-    results are audited here, so the API and the pages cannot forget it."""
+    patterns…): no index serves it, so each request reads at most the next TEXT_WINDOW rows
+    below the cursor and may return fewer than `limit` results with a cursor to go on.
+    Restricted (AMBER/RED) results are audited here, so the API and the pages cannot forget
+    it."""
     reader = _community(session, principal)
     limit = max(1, min(limit, 500))
     stmt = select(StoredObject).where(
@@ -328,17 +335,30 @@ def search(
         stmt = stmt.where(StoredObject.member_id == member_id)
     if collection_id:
         stmt = stmt.where(StoredObject.collection_id == collection_id)
+    below = int(decode_cursor(cursor, 1)[0]) if cursor else None
+    if below is not None:
+        stmt = stmt.where(and_(StoredObject.pk < below))
+    floor = None
     if text and text.strip():
         if len(text.strip()) > 200:
             raise InvalidInput("the text is too long", [FieldError("text", "1-200 chars")])
         needle = orjson.dumps(text.strip()).decode()[1:-1]  # as it is written in the JSON
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(StoredObject.body.ilike(f"%{escaped}%", escape="\\"))
-    if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        stmt = stmt.where(and_(StoredObject.pk < int(after)))
+        top = (
+            below
+            if below is not None
+            else (session.scalar(select(func.max(StoredObject.pk))) or 0) + 1
+        )
+        floor = top - TEXT_WINDOW
+        stmt = stmt.where(StoredObject.pk >= floor)
     rows = list(session.scalars(stmt.order_by(StoredObject.pk.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     service.audit_stored(session, principal, reader, rows)  # every AMBER/RED read, any caller
-    return SearchPage(rows, encode_cursor([rows[-1].pk]) if more and rows else None)
+    if more and rows:
+        return SearchPage(rows, encode_cursor([rows[-1].pk]))
+    lowest = session.scalar(select(func.min(StoredObject.pk))) if floor is not None else None
+    if floor is not None and lowest is not None and floor > lowest:
+        return SearchPage(rows, encode_cursor([floor]))  # the window ended, the store did not
+    return SearchPage(rows, None)

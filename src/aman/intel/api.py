@@ -260,6 +260,9 @@ def search_objects(
     principal: CurrentPrincipal,
     session: DbSession,
     value: str | None = None,
+    text: Annotated[
+        str | None, Query(description="case-insensitive text; at most 50,000 rows per page")
+    ] = None,
     type: Annotated[list[str] | None, Query()] = None,
     tlp: Level | None = None,
     member_id: uuid.UUID | None = None,
@@ -274,6 +277,7 @@ def search_objects(
         session,
         principal,
         value=value,
+        text=text,
         types=tuple(type or ()),
         tlp=tlp,
         member_id=member_id,

@@ -344,6 +344,7 @@ def search_page(
         "query": query_string(value=value, text=text, type=kind, tlp=level),
         "cursor": cursor,
         "next_cursor": next_cursor,
+        "text_window": analysis.TEXT_WINDOW,
         **tlp_context(t),
     }
     return render(request, "intel/search.html", context, status_code=422 if errors else 200)

@@ -383,3 +383,22 @@ def test_pages_in_arabic_and_french(
     for script in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", trends):
         assert 'type="application/json"' in script  # CSP: data blocks only
     assert not re.search(r"\s(on[a-z]+|style)=", trends)
+
+
+def test_a_rare_text_is_searched_window_by_window(
+    scene: Any, logged_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page says how far one text search reads and offers to go further back."""
+    from aman.intel import analysis
+
+    monkeypatch.setattr(analysis, "TEXT_WINDOW", 2)
+    client = logged_in("a_analyst")
+    first = client.get("/intel/search", params={"text": "Clear beacon"})
+    assert first.status_code == 200
+    assert "A text search reads at most 2 stored objects per page" in first.text
+    assert _names(first.text) == set()  # A's first object is older than the newest two
+    found, html, pages = set(), first.text, 0
+    while not found and (nxt := re.search(r'href="\?([^"]*cursor=[^"]+)" rel="next"', html)):
+        html = client.get("/intel/search?" + nxt.group(1).replace("&amp;", "&")).text
+        found, pages = _names(html), pages + 1
+    assert found == {"Clear beacon"} and pages >= 2

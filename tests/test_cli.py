@@ -89,3 +89,13 @@ def test_tokens_from_the_cli_work_on_the_api() -> None:
         me = c.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).json()
     assert me["email"] == "analyst@cert.my.example"
     assert me["grants"][0]["role"] == "analyst"
+
+
+def test_tables_round_floats_and_json_keeps_every_digit(capsys: pytest.CaptureFixture[str]) -> None:
+    from aman.cli_support import emit
+
+    emit([{"mean": 58.85950413223141, "coverage": 1.0, "q1": None}], ["mean", "coverage"], False)
+    table = capsys.readouterr().out
+    assert "58.86" in table and "58.859" not in table and "1.0" not in table
+    emit([{"mean": 58.85950413223141}], ["mean"], True)
+    assert '"mean": 58.85950413223141' in capsys.readouterr().out

@@ -93,8 +93,18 @@ def emit(
     for col in columns:
         table.add_column(col)
     for row in data:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)
+
+
+def _cell(value: Any) -> str:
+    """A table cell: floats to two decimals at most (58.86, not 58.85950413223141); `--json`
+    keeps every digit."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def emit_one(obj: BaseModel | dict[str, Any], as_json: bool) -> None:
@@ -104,5 +114,5 @@ def emit_one(obj: BaseModel | dict[str, Any], as_json: bool) -> None:
         return
     table = Table(show_header=False)
     for key, value in data.items():
-        table.add_row(key, "" if value is None else str(value))
+        table.add_row(key, _cell(value))
     console.print(table)

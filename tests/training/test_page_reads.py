@@ -16,6 +16,7 @@ import pytest
 from aman.auth.permissions import Grant, Node, Principal
 from aman.db import transaction
 from aman.errors import NotFound
+from aman.reports.charts import DATA
 from aman.training import catalogue, certificates, charts, delivery, records, service
 from aman.training.schemas import (
     AttemptIn,
@@ -177,12 +178,12 @@ def test_capacity_charts_are_valid_vega_lite_with_whole_ticks() -> None:
     for spec in (periods, roles):
         errors = list(_validator().iter_errors(spec))
         assert not errors, errors[0].message
-    data = periods["datasets"][charts.DATA]
+    data = periods["datasets"][DATA]
     assert {(r["period"], r["domain"], r["people"]) for r in data} == {
         ("2026-Q3", "Cloud security", 11),
         ("2026-Q4", "5G security", 1),
     }
     assert periods["encoding"]["y"]["axis"]["values"] == [0, 2, 4, 6, 8, 10, 12]
-    ranked = [r["label"] for r in sorted(roles["datasets"][charts.DATA], key=lambda r: r["rank"])]
+    ranked = [r["label"] for r in sorted(roles["datasets"][DATA], key=lambda r: r["rank"])]
     assert ranked == ["IO-WRL-005", "Defensive Cybersecurity"]  # most people first
     assert roles["encoding"]["x"]["axis"]["values"] == [0, 2, 4, 6, 8, 10]

@@ -33,7 +33,7 @@ STATUS_COLOURS = {
 ROW = 20
 WIDTH = 480
 DATA = "rows"
-#: Schema validation of the templates; the tests switch it on.
+#: Altair's schema validation while building a template: off, it costs more than the chart.
 VALIDATE = False
 
 
@@ -78,18 +78,23 @@ class Point:
     label: str = ""  # e.g. "cycle 2"
 
 
-def _finish(chart: Any, title: str) -> str:
+def finish(chart: Any, title: str, legend_columns: int | None = None) -> str:
+    """The chart with its title and the house style, as the JSON of its spec."""
+    legend: dict[str, Any] = {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"}
+    if legend_columns:
+        legend["columns"] = legend_columns
     spec = chart.properties(title=title).configure(
         font=FONT,
         view={"stroke": None},
         axis={"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 240},
-        legend={"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+        legend=legend,
         title={"fontSize": 13, "anchor": "start"},
     )
     return orjson.dumps(spec.to_dict(validate=VALIDATE)).decode()
 
 
-def _with_rows(template: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def with_rows(template: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A cached template's spec with the rows put into its named dataset."""
     spec: dict[str, Any] = orjson.loads(template)
     spec["datasets"] = {DATA: rows}
     return spec
@@ -100,7 +105,8 @@ def _ranked(field: str = "rank") -> alt.EncodingSortField:
     return alt.EncodingSortField(field, op="min", order="ascending")
 
 
-def _data() -> alt.Data:
+def named_data() -> alt.Data:
+    """The dataset every template draws from; `with_rows` fills it."""
     return alt.Data(name=DATA)  # type: ignore[no-untyped-call]
 
 
@@ -125,7 +131,7 @@ def _bars_template(
         if categories
         else alt.Scale(scheme="tableau10")
     )
-    base = alt.Chart(_data())
+    base = alt.Chart(named_data())
     bars = base.mark_bar().encode(
         x=_score("value", value_title),
         y=y,
@@ -148,7 +154,7 @@ def _bars_template(
             )
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(ROW))
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def ranked_bars(
@@ -176,7 +182,7 @@ def ranked_bars(
     template = _bars_template(
         title, value_title, category_title, tuple(categories), reference_title
     )
-    return _with_rows(template, rows)
+    return with_rows(template, rows)
 
 
 # --- heat map ---------------------------------------------------------------------------
@@ -184,7 +190,7 @@ def ranked_bars(
 
 @lru_cache(maxsize=64)
 def _heatmap_template(title: str, value_title: str, count_title: str) -> str:
-    base = alt.Chart(_data()).encode(
+    base = alt.Chart(named_data()).encode(
         x=alt.X(
             "column:N",
             title=None,
@@ -209,7 +215,7 @@ def _heatmap_template(title: str, value_title: str, count_title: str) -> str:
         color=alt.condition("datum.value > 60", alt.value("white"), alt.value("#222")),
     )
     chart = (rect + text).properties(width=alt.Step(80), height=alt.Step(ROW))
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def heatmap(
@@ -237,7 +243,7 @@ def heatmap(
         for c in cells
         if c.row in row_rank and c.column in col_rank
     ]
-    return _with_rows(_heatmap_template(title, value_title, count_title), values)
+    return with_rows(_heatmap_template(title, value_title, count_title), values)
 
 
 # --- progress ---------------------------------------------------------------------------
@@ -246,7 +252,7 @@ def heatmap(
 @lru_cache(maxsize=16)
 def _status_template(title: str, labels: tuple[str, ...], count_title: str) -> str:
     chart = (
-        alt.Chart(_data())
+        alt.Chart(named_data())
         .mark_bar()
         .encode(
             x=alt.X("n:Q", title=count_title, stack="zero"),
@@ -266,7 +272,7 @@ def _status_template(title: str, labels: tuple[str, ...], count_title: str) -> s
         )
         .properties(width=WIDTH, height=alt.Step(ROW + 4))
     )
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def stacked_status(
@@ -292,7 +298,7 @@ def stacked_status(
         for s, n in by_status.items()
         if n and s in STATUS_COLOURS
     ]
-    return _with_rows(_status_template(title, labels, count_title), values)
+    return with_rows(_status_template(title, labels, count_title), values)
 
 
 # --- spreads ----------------------------------------------------------------------------
@@ -310,7 +316,7 @@ def _spreads_template(
         alt.Tooltip("q3:Q", title=q3_title, format=".1f"),
         alt.Tooltip("n:Q", title=n_title),
     ]
-    base = alt.Chart(_data())
+    base = alt.Chart(named_data())
     box = base.mark_bar(color="#9ecae1", height=ROW - 6).encode(
         x=_score("q1", value_title), x2="q3:Q", y=y, tooltip=tooltip
     )
@@ -318,7 +324,7 @@ def _spreads_template(
         x=_score("median"), y=y, tooltip=tooltip
     )
     chart = (box + median).properties(width=WIDTH, height=alt.Step(ROW))
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def spreads(
@@ -346,7 +352,7 @@ def spreads(
     template = _spreads_template(
         title, value_title, median_title, quartile_titles[0], quartile_titles[1], count_title
     )
-    return _with_rows(template, values)
+    return with_rows(template, values)
 
 
 # --- trends -----------------------------------------------------------------------------
@@ -355,7 +361,7 @@ def spreads(
 @lru_cache(maxsize=16)
 def _trend_template(title: str, value_title: str, date_title: str) -> str:
     chart = (
-        alt.Chart(_data())
+        alt.Chart(named_data())
         .mark_line(point=True)
         .encode(
             x=alt.X("date:T", title=date_title, axis=alt.Axis(format="%Y-%m", tickCount=6)),
@@ -370,7 +376,7 @@ def _trend_template(title: str, value_title: str, date_title: str) -> str:
         )
         .properties(width=WIDTH, height=180)
     )
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def trend(
@@ -381,7 +387,7 @@ def trend(
         {"series": p.series, "date": p.date, "value": round(p.value, 1), "label": p.label}
         for p in points
     ]
-    return _with_rows(_trend_template(title, value_title, date_title), values)
+    return with_rows(_trend_template(title, value_title, date_title), values)
 
 
 # --- counts -----------------------------------------------------------------------------
@@ -393,7 +399,7 @@ _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
 @lru_cache(maxsize=16)
 def _monthly_counts_template(title: str, value_title: str, month_title: str) -> str:
     chart = (
-        alt.Chart(_data())
+        alt.Chart(named_data())
         # A month without a value breaks the line instead of bridging it.
         .mark_line(point=True, invalid="break-paths-show-domains")
         .encode(
@@ -416,7 +422,7 @@ def _monthly_counts_template(title: str, value_title: str, month_title: str) -> 
         )
         .properties(width=WIDTH, height=200)
     )
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def monthly_counts(
@@ -434,13 +440,13 @@ def monthly_counts(
         for rank, (name, counts) in enumerate(series.items())
         for month in months
     ]
-    return _with_rows(_monthly_counts_template(title, value_title, month_title), values)
+    return with_rows(_monthly_counts_template(title, value_title, month_title), values)
 
 
 @lru_cache(maxsize=16)
 def _count_bars_template(title: str, value_title: str) -> str:
     chart = (
-        alt.Chart(_data())
+        alt.Chart(named_data())
         .mark_bar(color="#4e79a7")
         .encode(
             x=alt.X("value:Q", title=value_title, axis=_COUNT_AXIS),
@@ -452,11 +458,11 @@ def _count_bars_template(title: str, value_title: str) -> str:
         )
         .properties(width=WIDTH, height=alt.Step(ROW))
     )
-    return _finish(chart, title)
+    return finish(chart, title)
 
 
 def count_bars(bars: Sequence[Bar], *, title: str, value_title: str) -> dict[str, Any]:
     """Horizontal bars of counts (no fixed scale), largest first."""
     ordered = sorted(bars, key=lambda b: (-b.value, b.label))
     rows = [{"label": b.label, "value": b.value, "rank": i} for i, b in enumerate(ordered)]
-    return _with_rows(_count_bars_template(title, value_title), rows)
+    return with_rows(_count_bars_template(title, value_title), rows)

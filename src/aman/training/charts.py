@@ -13,29 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 import altair as alt
-import orjson
 
-from aman.reports.charts import DATA, FONT, ROW, WIDTH
-
-#: Schema validation of the templates; the tests switch it on.
-VALIDATE = False
-
-
-def _finish(chart: Any, title: str) -> str:
-    spec = chart.properties(title=title).configure(
-        font=FONT,
-        view={"stroke": None},
-        axis={"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 240},
-        legend={"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "columns": 3},
-        title={"fontSize": 13, "anchor": "start"},
-    )
-    return orjson.dumps(spec.to_dict(validate=VALIDATE)).decode()
-
-
-def _with_rows(template: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    spec: dict[str, Any] = orjson.loads(template)
-    spec["datasets"] = {DATA: rows}
-    return spec
+from aman.reports.charts import ROW, WIDTH, finish, named_data, with_rows
 
 
 def _whole_ticks(spec: dict[str, Any], channel: str, top: int) -> dict[str, Any]:
@@ -48,14 +27,10 @@ def _whole_ticks(spec: dict[str, Any], channel: str, top: int) -> dict[str, Any]
     return spec
 
 
-def _data() -> alt.Data:
-    return alt.Data(name=DATA)  # type: ignore[no-untyped-call]
-
-
 @lru_cache(maxsize=16)
 def _periods_template(title: str, people_title: str, period_title: str, domain_title: str) -> str:
     chart = (
-        alt.Chart(_data())
+        alt.Chart(named_data())
         .mark_bar()
         .encode(
             x=alt.X(
@@ -75,7 +50,7 @@ def _periods_template(title: str, people_title: str, period_title: str, domain_t
         )
         .properties(width=alt.Step(56), height=220)
     )
-    return _finish(chart, title)
+    return finish(chart, title, legend_columns=3)
 
 
 def people_by_period(
@@ -106,7 +81,7 @@ def people_by_period(
         }
         for (p, d), n in sorted(cells.items())
     ]
-    spec = _with_rows(_periods_template(title, people_title, period_title, domain_title), values)
+    spec = with_rows(_periods_template(title, people_title, period_title, domain_title), values)
     totals: dict[str, int] = {}
     for (p, _), n in cells.items():
         totals[p] = totals.get(p, 0) + n
@@ -116,7 +91,7 @@ def people_by_period(
 @lru_cache(maxsize=16)
 def _roles_template(title: str, people_title: str) -> str:
     chart = (
-        alt.Chart(_data())
+        alt.Chart(named_data())
         .mark_bar(color="#1b5e7a")
         .encode(
             x=alt.X("people:Q", title=people_title),
@@ -132,7 +107,7 @@ def _roles_template(title: str, people_title: str) -> str:
         )
         .properties(width=WIDTH, height=alt.Step(ROW))
     )
-    return _finish(chart, title)
+    return finish(chart, title, legend_columns=3)
 
 
 def people_by_role(
@@ -144,5 +119,5 @@ def people_by_role(
         {"label": role_titles.get(role, role), "people": n, "rank": i}
         for i, (role, n) in enumerate(ordered)
     ]
-    spec = _with_rows(_roles_template(title, people_title), values)
+    spec = with_rows(_roles_template(title, people_title), values)
     return _whole_ticks(spec, "x", max(counts.values(), default=0))
